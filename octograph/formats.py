@@ -1,0 +1,134 @@
+"""SELECT and ASK results -> text: an aligned table, CSV, TSV, SPARQL JSON and SPARQL XML."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from octograph.errors import NotFoundError
+from octograph.query import Results, Term
+
+__all__ = ["RESULT_FORMATS", "render"]
+
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _json_term(term: Term) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD_STRING:
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def to_json(results: Results) -> str:
+    """SPARQL 1.1 Query Results JSON."""
+    if results.kind == "ask":
+        return json.dumps({"head": {}, "boolean": bool(results.boolean)})
+    bindings = [
+        {v: _json_term(t) for v, t in zip(results.variables, row, strict=True) if t is not None}
+        for row in results.rows
+    ]
+    doc = {"head": {"vars": results.variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=1)
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if term.language:
+        return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+    if term.datatype.value != XSD_STRING:
+        return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+    return f"<literal>{escape(term.value)}</literal>"
+
+
+def to_xml(results: Results) -> str:
+    """SPARQL Query Results XML."""
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if results.kind == "ask":
+        out += ["  <head/>", f"  <boolean>{'true' if results.boolean else 'false'}</boolean>"]
+    else:
+        out.append("  <head>")
+        out += [f"    <variable name={quoteattr(v)}/>" for v in results.variables]
+        out += ["  </head>", "  <results>"]
+        for row in results.rows:
+            out.append("    <result>")
+            for v, t in zip(results.variables, row, strict=True):
+                if t is not None:
+                    out.append(f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>")
+            out.append("    </result>")
+        out.append("  </results>")
+    out.append("</sparql>")
+    return "\n".join(out) + "\n"
+
+
+def to_csv(results: Results) -> str:
+    """SPARQL 1.1 CSV: plain values, IRIs as IRIs, a header line of variable names."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(results.variables)
+    for row in results.rows:
+        writer.writerow(
+            [
+                "" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value)
+                for t in row
+            ]
+        )
+    return buf.getvalue()
+
+
+def to_tsv(results: Results) -> str:
+    """SPARQL 1.1 TSV: terms in Turtle syntax, a header line of ?variables."""
+    lines = ["\t".join(f"?{v}" for v in results.variables)]
+    lines += ["\t".join("" if t is None else str(t) for t in row) for row in results.rows]
+    return "\n".join(lines) + "\n"
+
+
+def to_table(results: Results, *, iris: bool = False, width: int = 60) -> str:
+    """An aligned text table with labels instead of IRIs (``iris=True`` keeps IRIs)."""
+
+    def cell(t: Term | None) -> str:
+        text = t.value if iris and isinstance(t, ox.NamedNode) else results.label(t)
+        text = " ".join(text.split())
+        return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+    header = results.variables
+    body = [[cell(t) for t in row] for row in results.rows]
+    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(header)]
+    lines = [
+        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
+        "  ".join("-" * w for w in widths),
+    ]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
+    n = len(body)
+    summary = f"{n} row{'s' if n != 1 else ''}"
+    if results.truncated:
+        summary += " (cut by --limit; there are more)"
+    return "\n".join([*lines, summary]) + "\n"
+
+
+def render(results: Results, fmt: str, *, iris: bool = False) -> str:
+    """*results* (SELECT or ASK) as text in *fmt*: table, csv, tsv, json or xml."""
+    if results.kind == "ask" and fmt in {"table", "csv", "tsv"}:
+        return ("true" if results.boolean else "false") + "\n"
+    writers = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
+    if fmt == "table":
+        return to_table(results, iris=iris)
+    if fmt not in writers:
+        raise NotFoundError(
+            f"unknown result format {fmt!r} (choose from {', '.join(RESULT_FORMATS)})"
+        )
+    return writers[fmt](results)

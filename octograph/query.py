@@ -1,0 +1,430 @@
+"""SPARQL text or a named question -> results, on the embedded Oxigraph or rdflib's engine."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from octograph.errors import NotFoundError, QueryError
+from octograph.prefixes import ONTOLOGY_GRAPH, PREFIXES
+
+if TYPE_CHECKING:
+    from octograph.load import KnowledgeGraph
+
+__all__ = [
+    "NamedQuestion",
+    "Param",
+    "Results",
+    "Term",
+    "named_questions",
+    "python_value",
+    "resolve_param",
+    "run",
+    "run_named",
+    "stats",
+]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_PREFLABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
+
+
+# ---------------------------------------------------------------- results
+
+
+def python_value(term: Term | None) -> object:
+    """The Python value of an RDF term: int, Decimal, float, bool, date, or str.
+
+    >>> python_value(ox.Literal("64", datatype=ox.NamedNode(XSD + "integer")))
+    64
+    >>> python_value(ox.NamedNode("https://w3id.org/octograph/id/france"))
+    'https://w3id.org/octograph/id/france'
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    kind = term.datatype.value.removeprefix(XSD)
+    try:
+        if kind in {
+            "integer",
+            "int",
+            "long",
+            "short",
+            "byte",
+            "positiveInteger",
+            "nonNegativeInteger",
+            "negativeInteger",
+            "nonPositiveInteger",
+            "unsignedInt",
+            "unsignedLong",
+            "unsignedShort",
+            "unsignedByte",
+        }:
+            return int(term.value)
+        if kind == "decimal":
+            return Decimal(term.value)
+        if kind in {"double", "float"}:
+            return float(term.value)
+        if kind == "boolean":
+            return term.value in {"true", "1"}
+        if kind == "date":
+            return datetime.date.fromisoformat(term.value)
+    except ValueError:
+        pass  # an ill-typed literal keeps its lexical form
+    return term.value
+
+
+@dataclass
+class Results:
+    """What a query returns: rows of terms (SELECT), a boolean (ASK) or triples.
+
+    ``rows`` hold RDF terms; ``to_dicts()`` gives Python values, ``label(term)`` a term's label.
+    """
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)
+    truncated: bool = False
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+    def __iter__(self) -> Iterator[dict[str, object]]:
+        return iter(self.to_dicts())
+
+    def label(self, term: Term | None) -> str:
+        """The label of *term* where the graph has one, else its value."""
+        if term is None:
+            return ""
+        if isinstance(term, ox.NamedNode):
+            return self.labels.get(term.value, term.value)
+        return str(python_value(term))
+
+    def to_dicts(self) -> list[dict[str, object]]:
+        """The rows as dicts of Python values (unbound variables are None)."""
+        return [
+            {v: python_value(t) for v, t in zip(self.variables, row, strict=True)}
+            for row in self.rows
+        ]
+
+    def to_pandas(self) -> Any:
+        """The rows as a pandas DataFrame (pandas is optional: install it to use this)."""
+        try:
+            import pandas as pd
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise NotFoundError("pandas is not installed (pip install pandas)") from e
+        return pd.DataFrame(self.to_dicts(), columns=self.variables)
+
+
+# ---------------------------------------------------------------- errors
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def _query_error(e: SyntaxError, text: str) -> QueryError:
+    match = _ERROR_AT.match(e.msg)
+    if not match:
+        return QueryError(e.msg)
+    line, column, what = int(match[1]), int(match[2]), match[3]
+    lines = text.splitlines() or [""]
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "Prefix not found" in what:
+        # Name the prefix: the prefixed name ends just before the reported column.
+        head = here[: column - 1]
+        found = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", head)
+        name = found.group(1) or "" if found else ""
+        return QueryError(
+            f'unknown prefix "{name}:" (declare it with PREFIX {name}: <...>)',
+            path="query",
+            line=line,
+            column=column,
+        )
+    what = what.split("\n")[0]
+    if len(what) > 120:
+        what = what[:117].rsplit(",", 1)[0] + ", ..."
+    return QueryError(what, path="query", line=line, column=column)
+
+
+# ---------------------------------------------------------------- parameters
+
+
+def solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
+    """The solutions of a SELECT *query* over the union of *store*'s graphs."""
+    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions), "a SELECT query was expected"
+    return result
+
+
+def _label_index(kg: KnowledgeGraph) -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    q = (
+        f"SELECT DISTINCT ?s ?l WHERE {{ {{ ?s <{RDFS_LABEL}> ?l }} "
+        f"UNION {{ ?s <{SKOS_PREFLABEL}> ?l }} }}"
+    )
+    for sol in solutions(kg.store, q):
+        s, lab = sol["s"], sol["l"]
+        if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
+            index.setdefault(lab.value.casefold(), []).append(s.value)
+    return index
+
+
+def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
+    """A parameter value as an RDF term: an ``<IRI>``, an IRI, a CURIE, a label, or a literal.
+
+    Labels match case-insensitively. An unknown label raises NotFoundError naming close ones.
+    """
+    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
+        return value
+    if isinstance(value, bool):
+        return ox.Literal(str(value).lower(), datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    text = str(value).strip()
+    if text.startswith("<") and text.endswith(">"):
+        return ox.NamedNode(text[1:-1])
+    if re.match(r"https?://\S+$", text):
+        return ox.NamedNode(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and " " not in text:
+        return ox.NamedNode(PREFIXES[prefix] + local)
+    index = _label_index(kg)
+    hits = index.get(text.casefold())
+    if hits:
+        return ox.NamedNode(sorted(hits)[0])
+    close = difflib.get_close_matches(text.casefold(), list(index), n=3, cutoff=0.5)
+    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    raise NotFoundError(f"no entity is labelled {text!r}{hint}")
+
+
+# ---------------------------------------------------------------- running
+
+
+_SERVICE = re.compile(r"\bSERVICE\b", re.I)
+
+
+def _strip_strings_and_comments(text: str) -> str:
+    return re.sub(
+        r"'''.*?'''|\"\"\".*?\"\"\"|'[^'\n]*'|\"[^\"\n]*\"|<[^<>\s]*>|#[^\n]*",
+        " ",
+        text,
+        flags=re.S,
+    )
+
+
+def run(
+    kg: KnowledgeGraph,
+    text: str,
+    params: Mapping[str, object] | None = None,
+    *,
+    limit: int | None = None,
+    allow_federation: bool = False,
+) -> Results:
+    """Run SPARQL *text* on *kg*; *params* bind variables by name, resolved by resolve_param.
+
+    Raises:
+        QueryError: the query does not parse (with line and column), or uses SERVICE while
+            federation is not allowed.
+    """
+    if not allow_federation and _SERVICE.search(_strip_strings_and_comments(text)):
+        raise QueryError(
+            "SERVICE is disabled: octograph does not query other endpoints "
+            "unless --allow-federation is given"
+        )
+    bindings = {name: resolve_param(kg, value) for name, value in (params or {}).items()}
+    if kg.engine == "rdflib":
+        from octograph.rdflib_engine import run_rdflib
+
+        results = run_rdflib(kg, text, bindings)
+    else:
+        try:
+            raw = kg.store.query(
+                text,
+                prefixes=PREFIXES,
+                use_default_graph_as_union=True,
+                substitutions={ox.Variable(k): v for k, v in bindings.items()},
+            )
+        except SyntaxError as e:
+            raise _query_error(e, text) from e
+        except OSError as e:
+            raise QueryError(str(e)) from e
+        results = _collect(raw)
+    if limit is not None and results.kind == "select" and len(results.rows) > limit:
+        results.rows = results.rows[:limit]
+        results.truncated = True
+    _add_labels(kg, results)
+    return results
+
+
+def _collect(raw: Any) -> Results:
+    if isinstance(raw, ox.QueryBoolean):
+        return Results(kind="ask", boolean=bool(raw))
+    if isinstance(raw, ox.QuerySolutions):
+        variables = [v.value for v in raw.variables]
+        rows = [tuple(sol[v] for v in variables) for sol in raw]
+        return Results(kind="select", variables=variables, rows=rows)
+    return Results(kind="graph", triples=list(raw))
+
+
+def _add_labels(kg: KnowledgeGraph, results: Results) -> None:
+    iris = {t.value for row in results.rows for t in row if isinstance(t, ox.NamedNode)}
+    if not iris:
+        return
+    values = " ".join(f"<{i}>" for i in sorted(iris))
+    q = (
+        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}>|<{SKOS_PREFLABEL}> ?l "
+        "} ORDER BY ?s DESC(LANGMATCHES(LANG(?l), 'en')) ?l"
+    )
+    for sol in solutions(kg.store, q):
+        s, lab = sol["s"], sol["l"]
+        if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
+            results.labels.setdefault(s.value, lab.value)
+
+
+# ---------------------------------------------------------------- named questions
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named question, with its default value (a label, IRI or literal)."""
+
+    name: str
+    default: str | None
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuestion:
+    """A SPARQL file of octograph/queries with its header: title, description, parameters."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    sparql: str
+    path: Path
+
+
+_PARAM = re.compile(r'(\w+)(?:\s*=\s*"([^"]*)")?\s*(?:[-\u2014:]\s*)?(.*)')
+
+
+def _parse_question(path: Path) -> NamedQuestion:
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, sep, value = line.lstrip("# ").partition(":")
+        if sep:
+            fields.setdefault(key.strip().lower(), []).append(value.strip())
+    params = []
+    for spec in fields.get("param", []):
+        m = _PARAM.match(spec)
+        if m:
+            params.append(Param(m[1], m[2], m[3].strip()))
+    return NamedQuestion(
+        name=path.stem,
+        title=" ".join(fields.get("title", [path.stem])),
+        description=" ".join(fields.get("description", [])),
+        params=tuple(params),
+        sparql=text,
+        path=path,
+    )
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether *text* is a named question's name rather than SPARQL.
+
+    >>> looks_like_name("threats-by-message"), looks_like_name("ASK { ?s ?p ?o }")
+    (True, False)
+    """
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]*", text) is not None
+
+
+def queries_dir() -> Path:
+    """The folder of the named questions that ship with octograph."""
+    return Path(str(resources.files("octograph.queries")))
+
+
+def named_questions() -> dict[str, NamedQuestion]:
+    """Every named question, by name, in name order."""
+    return {p.stem: _parse_question(p) for p in sorted(queries_dir().glob("*.rq"))}
+
+
+def get_question(name: str) -> NamedQuestion:
+    """The named question *name*; an unknown name suggests the closest names."""
+    path = queries_dir() / f"{name}.rq"
+    if "/" not in name and path.is_file():
+        return _parse_question(path)
+    names = [p.stem for p in queries_dir().glob("*.rq")]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see octograph query --list"
+    raise QueryError(f"no named question {name!r}{hint}")
+
+
+def run_named(
+    kg: KnowledgeGraph, name: str, params: Mapping[str, object] | None = None, **options: Any
+) -> Results:
+    """Run named question *name*, filling unset parameters with their defaults."""
+    question = get_question(name)
+    known = {p.name for p in question.params}
+    unknown = sorted(set(params or {}) - known)
+    if unknown:
+        raise QueryError(
+            f"named question {name!r} takes no parameter {', '.join(unknown)}"
+            + (f" (it takes {', '.join(sorted(known))})" if known else " (it takes none)")
+        )
+    values: dict[str, object] = {}
+    for p in question.params:
+        if params and p.name in params:
+            values[p.name] = params[p.name]
+        elif p.default is not None:
+            values[p.name] = p.default
+        else:
+            raise QueryError(f"named question {name!r} needs --param {p.name}=...")
+    return run(kg, question.sparql, values, **options)
+
+
+# ---------------------------------------------------------------- stats
+
+
+def stats(kg: KnowledgeGraph) -> dict[str, Any]:
+    """Counts of the loaded graph: quads, distinct triples, graphs, passages, entities per class."""
+    store = kg.store
+    triples = next(
+        iter(solutions(store, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"))
+    )["n"]
+    per_class: Counter[str] = Counter()
+    q = f"""
+        SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+            ?s a ?c .
+            GRAPH <{ONTOLOGY_GRAPH}> {{ ?c a <http://www.w3.org/2002/07/owl#Class> }}
+            FILTER(STRSTARTS(STR(?c), "{PREFIXES["octo"]}"))
+        }} GROUP BY ?c ORDER BY ?c"""
+    for sol in solutions(store, q):
+        per_class[sol["c"].value.removeprefix(PREFIXES["octo"])] = int(sol["n"].value)
+    return {
+        "quads": len(store),
+        "triples": int(triples.value) if isinstance(triples, ox.Literal) else 0,
+        "graphs": len(kg.graph_names()),
+        "passages": per_class.get("Passage", 0),
+        "key_messages": per_class.get("KeyMessage", 0),
+        "classes": dict(sorted(per_class.items())),
+    }

@@ -1,0 +1,35 @@
+"""Shared fixtures: the bundled knowledge graph, loaded once per session on each engine."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from octograph import KnowledgeGraph, load
+from octograph.load import bundled_data
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def kg() -> KnowledgeGraph:
+    """The bundled report on the default engine. Tests must not modify it."""
+    return load()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """The read-only shared/ folder beside the repository (CI lays it there too)."""
+    assert SHARED.is_dir(), f"{SHARED} is missing: tests need the shared/ folder beside the clone"
+    return SHARED
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the bundled data folder that a test may alter."""
+    target = tmp_path / "data"
+    shutil.copytree(bundled_data(), target)
+    return target

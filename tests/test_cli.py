@@ -1,0 +1,208 @@
+"""The command line: output and exit status of each command, and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+import rdflib
+
+from octograph.cli import main
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command in a child process, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "octograph", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        check=False,
+    )
+
+
+def call(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as e:
+        main(list(args))
+    out, err = capsys.readouterr()
+    return int(e.value.code or 0), out, err
+
+
+def test_stats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "stats", "--format", "json")
+    assert code == 0
+    stats = json.loads(out)
+    assert stats["passages"] == 49
+    assert stats["key_messages"] == 9
+
+
+def test_validate_passes_on_the_bundled_report(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "validate")
+    assert code == 0, out
+    assert out.rstrip().endswith("valid")
+
+
+def test_validate_exits_1_on_damaged_data(
+    capsys: pytest.CaptureFixture[str], data_copy: Path
+) -> None:
+    structure = data_copy / "octopus-2019" / "structure.trig"
+    structure.write_text(
+        structure.read_text(encoding="utf-8").replace("oa:start 1304 ;", "oa:start 1300 ;"),
+        encoding="utf-8",
+    )
+    code, out, _ = call(capsys, "--data", str(data_copy), "validate")
+    assert code == 1
+    assert "[quotes] kg:octopus-2019/passage/13" in out
+
+
+def test_syntax_error_is_one_line_with_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.trig"
+    bad.write_text("<a:b> { <a:s> <a:p> ", encoding="utf-8")
+    r = run("--data", str(bad), "validate")
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1
+    assert r.stderr.startswith(f"error: {bad}:1:")
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nt", "nquads", "jsonld", "xml"])
+def test_export_to_file_parses(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    out = tmp_path / f"kg.{fmt}"
+    code, _, err = call(capsys, "export", "--format", fmt, "-o", str(out))
+    assert code == 0, err
+    names = {
+        "turtle": "turtle",
+        "trig": "trig",
+        "nt": "nt",
+        "nquads": "nquads",
+        "jsonld": "json-ld",
+        "xml": "xml",
+    }
+    ds = rdflib.Dataset()
+    ds.parse(out, format=names[fmt])
+    assert sum(len(g) for g in ds.graphs()) > 1500
+
+
+def test_export_into_a_missing_folder_leaves_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, _out, err = call(capsys, "export", "-o", str(tmp_path / "no" / "kg.ttl"))
+    assert code == 2
+    assert err == f"error: {tmp_path / 'no'}: folder does not exist\n"
+    assert not (tmp_path / "no").exists()
+
+
+def test_export_failure_keeps_the_old_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "kg.ttl"
+    target.write_text("old", encoding="utf-8")
+    code, _, _ = call(capsys, "export", "--format", "bogus", "-o", str(target))
+    assert code == 2
+    assert target.read_text(encoding="utf-8") == "old"
+    assert list(tmp_path.iterdir()) == [target]
+
+
+QUERY = "SELECT ?m ?t WHERE { ?m octo:identifiesThreat ?t } ORDER BY ?m ?t"
+
+
+def test_query_csv_json_xml_tsv_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = call(capsys, "query", QUERY, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["m", "t"]
+    assert len(rows) == 11
+    _, out, _ = call(capsys, "query", QUERY, "--format", "json")
+    assert len(json.loads(out)["results"]["bindings"]) == 10
+    _, out, _ = call(capsys, "query", QUERY, "--format", "xml")
+    ns = {"s": "http://www.w3.org/2005/sparql-results#"}
+    assert len(ElementTree.fromstring(out).findall("s:results/s:result", ns)) == 10
+    _, out, _ = call(capsys, "query", QUERY, "--format", "tsv")
+    assert out.splitlines()[0] == "?m\t?t"
+    assert len(out.splitlines()) == 11
+
+
+def test_query_table_shows_labels_and_the_cut(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "query", QUERY, "--format", "table", "--limit", "2")
+    assert code == 0
+    assert "Key message 2: interference with elections" in out
+    assert out.rstrip().endswith("2 rows (cut by --limit; there are more)")
+    _, out, _ = call(capsys, "query", QUERY, "--format", "table", "--iris")
+    assert "https://w3id.org/octograph/id/octopus-2019/message/2" in out
+
+
+def test_ask_sets_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
+    assert call(capsys, "query", "ASK { kg:france a octo:Country }")[:2] == (0, "true\n")
+    assert call(capsys, "query", "ASK { kg:france a octo:Treaty }")[:2] == (1, "false\n")
+
+
+def test_construct_gives_turtle(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(
+        capsys, "query", "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a octo:Treaty ; rdfs:label ?l }"
+    )
+    assert code == 0
+    g = rdflib.Graph().parse(data=out, format="turtle")
+    assert len(g) == 3
+
+
+def test_query_from_file_and_stdin(tmp_path: Path) -> None:
+    q = tmp_path / "q.rq"
+    q.write_text("ASK { kg:japan a octo:Country }", encoding="utf-8")
+    assert run("query", "-f", str(q)).stdout == "true\n"
+    assert run("query", "-f", "-", stdin="ASK { kg:japan a octo:Treaty }").returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ("query", "SELECT ?x WHERE { ?x ?y }"),
+            "error: query line 1, column 26: expected ",
+            id="syntax",
+        ),
+        pytest.param(
+            ("query", "SELECT ?x WHERE { ?x foo:bar ?y }"),
+            'error: query line 1, column 29: unknown prefix "foo:"',
+            id="prefix",
+        ),
+        pytest.param(
+            ("query", "threats-by-mesage"),
+            "error: no named question 'threats-by-mesage'",
+            id="unknown-name",
+        ),
+        pytest.param(
+            ("query", "ASK {}", "--format", "yaml"),
+            "error: unknown result format 'yaml'",
+            id="format",
+        ),
+        pytest.param(("query", "-f", "/nonexistent.rq"), "error: /nonexistent.rq: ", id="file"),
+        pytest.param(
+            ("query", "ASK {}", "--param", "novalue"), "error: --param takes NAME=VALUE", id="param"
+        ),
+        pytest.param(
+            ("query", "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"),
+            "error: SERVICE is disabled",
+            id="service",
+        ),
+        pytest.param(
+            ("export", "--format", "yaml"),
+            "error: octograph export: argument --format",
+            id="export-format",
+        ),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    code, _, err = call(capsys, *args)
+    assert code == 2
+    assert err.startswith(message), err
+    assert err.count("\n") == 1
