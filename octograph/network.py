@@ -1,0 +1,172 @@
+"""Knowledge graph -> networkx: entities as nodes, stated relations as edges with their passages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from octograph.errors import NotFoundError
+from octograph.prefixes import OCTO
+from octograph.query import resolve_param, solutions
+
+if TYPE_CHECKING:
+    from octograph.load import KnowledgeGraph
+
+__all__ = ["CATEGORIES", "to_networkx"]
+
+# The top classes a node is coloured and filtered by, most specific first where they nest.
+CATEGORIES = (
+    "KeyMessage",
+    "Threat",
+    "Remedy",
+    "Instrument",
+    "Stakeholder",
+    "Value",
+    "Event",
+    "Tension",
+    "Example",
+    "Place",
+    "Conference",
+    "Project",
+    "Report",
+    "Figure",
+    "Passage",
+)
+
+_NODES = f"""
+SELECT ?node ?category ?class ?label ?description WHERE {{
+    VALUES ?top {{ {" ".join(f"<{OCTO}{c}>" for c in CATEGORIES)} }}
+    ?node a ?class . ?class rdfs:subClassOf* ?top .
+    BIND(STRAFTER(STR(?top), "#") AS ?category)
+    OPTIONAL {{
+        ?node rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "")
+    }}
+    OPTIONAL {{ ?node rdfs:comment ?description }}
+}}"""
+
+_EDGES = """
+SELECT ?s ?p ?o ?passage ?number ?quote ?message ?plabel WHERE {
+    ?passage a octo:Passage ; octo:passageNumber ?number ;
+        oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact ?quote ] .
+    OPTIONAL { ?passage octo:inKeyMessage/octo:messageNumber ?message }
+    GRAPH ?passage { ?s ?p ?o }
+    FILTER(isIRI(?o))
+    OPTIONAL { ?p rdfs:label ?plabel }
+}"""
+
+
+def _value(term: object) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""
+
+
+def to_networkx(
+    kg: KnowledgeGraph,
+    *,
+    categories: Iterable[str] | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    message: int | None = None,
+    messages: bool = True,
+    passages: bool = False,
+) -> nx.MultiDiGraph:
+    """The report's entities and the relations its passages state, as a directed multigraph.
+
+    Nodes are keyed by IRI with ``label``, ``category`` (top class), ``cls`` (most specific
+    class) and ``description``. Edges are keyed by predicate IRI with ``predicate``, ``label``
+    and ``passages`` (a list of ``{"id", "number", "message", "quote"}``). Pure: reads the
+    graph, writes nothing.
+
+    Args:
+        categories: keep only nodes of these categories (e.g. ``["Threat", "Remedy"]``).
+        focus: keep the neighbourhood of this entity (label, IRI or CURIE) ...
+        depth: ... to this many steps, in either direction.
+        message: keep only what the passages of key message *message* state.
+        messages: include key-message nodes and their edges.
+        passages: include a node per passage with a ``states`` edge to each entity it names.
+
+    >>> from octograph import load
+    >>> g = to_networkx(load(), message=1)
+    >>> g.nodes["https://w3id.org/octograph/id/budapest-convention"]["category"]
+    'Instrument'
+    """
+    graph = nx.MultiDiGraph()
+    kept = set(categories) if categories is not None else None
+    unknown = sorted((kept or set()) - set(CATEGORIES))
+    if unknown:
+        raise NotFoundError(
+            f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
+            f"(choose from {', '.join(CATEGORIES)})"
+        )
+    best: dict[str, tuple[int, dict[str, str]]] = {}
+    for sol in solutions(kg.store, _NODES):
+        iri, category = _value(sol["node"]), _value(sol["category"])
+        rank = CATEGORIES.index(category)
+        attrs = {
+            "iri": iri,
+            "label": _value(sol["label"]) or iri.rsplit("/", 1)[-1],
+            "category": category,
+            "cls": _value(sol["class"]).removeprefix(OCTO),
+            "description": _value(sol["description"]),
+        }
+        if iri not in best or rank < best[iri][0]:
+            best[iri] = (rank, attrs)
+    for iri, (_, attrs) in best.items():
+        if attrs["category"] == "KeyMessage" and not messages:
+            continue
+        if attrs["category"] == "Passage" and not passages:
+            continue
+        if kept is not None and attrs["category"] not in kept and attrs["category"] != "Passage":
+            continue
+        graph.add_node(iri, **attrs)
+
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for sol in solutions(kg.store, _EDGES):
+        s, p, o = _value(sol["s"]), _value(sol["p"]), _value(sol["o"])
+        number = int(_value(sol["number"]))
+        msg = int(_value(sol["message"])) if sol["message"] is not None else None
+        if message is not None and msg != message:
+            continue
+        passage: dict[str, Any] = {
+            "id": _value(sol["passage"]),
+            "number": number,
+            "message": msg,
+            "quote": _value(sol["quote"]),
+        }
+        if passages and passage["id"] in graph:
+            for end in (s, o):
+                key = (passage["id"], end, f"{OCTO}states")
+                if end in graph and key not in edges:
+                    edges[key] = {
+                        "predicate": f"{OCTO}states",
+                        "label": "states",
+                        "passages": [passage],
+                    }
+        if s not in graph or o not in graph:
+            continue
+        edge: dict[str, Any] = edges.setdefault(
+            (s, o, p),
+            {
+                "predicate": p,
+                "label": _value(sol["plabel"]) or p.rsplit("#", 1)[-1],
+                "passages": [],
+            },
+        )
+        if passage not in edge["passages"]:
+            edge["passages"].append(passage)
+    for (s, o, p), edge_attrs in sorted(edges.items()):
+        edge_attrs["passages"].sort(key=lambda x: int(x["number"]))
+        graph.add_edge(s, o, key=p, **edge_attrs)
+
+    if message is not None:
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    if focus is not None:
+        center = resolve_param(kg, focus)
+        if not isinstance(center, ox.NamedNode) or center.value not in graph:
+            raise NotFoundError(f"{focus!r} is not a node of the graph view")
+        near = nx.ego_graph(graph.to_undirected(as_view=True), center.value, radius=depth)
+        graph = nx.MultiDiGraph(graph.subgraph(near.nodes))
+    graph.graph["title"] = "octograph"
+    return graph
