@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -16,6 +15,16 @@ __all__ = ["RESULT_FORMATS", "render"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def escape(text: str) -> str:
+    """Escape text for XML character data (xml.sax.saxutils costs ~35 ms of imports)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Quote text as an XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;") + '"'
 
 
 def _json_term(term: Term) -> dict[str, str]:

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-import difflib
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
-from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -76,32 +71,49 @@ def python_value(term: Term | None) -> object:
         }:
             return int(term.value)
         if kind == "decimal":
+            from decimal import Decimal  # imported when needed: ~4 ms at start-up otherwise
+
             return Decimal(term.value)
         if kind in {"double", "float"}:
             return float(term.value)
         if kind == "boolean":
             return term.value in {"true", "1"}
         if kind == "date":
+            import datetime
+
             return datetime.date.fromisoformat(term.value)
     except ValueError:
         pass  # an ill-typed literal keeps its lexical form
     return term.value
 
 
-@dataclass
 class Results:
     """What a query returns: rows of terms (SELECT), a boolean (ASK) or triples.
 
     ``rows`` hold RDF terms; ``to_dicts()`` gives Python values, ``label(term)`` a term's label.
     """
 
-    kind: str  # "select", "ask" or "graph"
-    variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[ox.Triple] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)
-    truncated: bool = False
+    # Plain classes rather than dataclasses on the query path: see KnowledgeGraph.
+    def __init__(
+        self,
+        kind: str,  # "select", "ask" or "graph"
+        variables: list[str] | None = None,
+        rows: list[tuple[Term | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[ox.Triple] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.variables = variables or []
+        self.rows = rows or []
+        self.boolean = boolean
+        self.triples = triples or []
+        self.labels: dict[str, str] = {}
+        self.truncated = False
+
+    def __repr__(self) -> str:
+        return (
+            f"<Results {self.kind}: {len(self)} {'rows' if self.kind == 'select' else 'triples'}>"
+        )
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples)
@@ -209,6 +221,8 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
     hits = index.get(text.casefold())
     if hits:
         return ox.NamedNode(sorted(hits)[0])
+    import difflib
+
     close = difflib.get_close_matches(text.casefold(), list(index), n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
     raise NotFoundError(f"no entity is labelled {text!r}{hint}")
@@ -301,8 +315,7 @@ def _add_labels(kg: KnowledgeGraph, results: Results) -> None:
 # ---------------------------------------------------------------- named questions
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A parameter of a named question, with its default value (a label, IRI or literal)."""
 
     name: str
@@ -310,8 +323,7 @@ class Param:
     description: str
 
 
-@dataclass(frozen=True)
-class NamedQuestion:
+class NamedQuestion(NamedTuple):
     """A SPARQL file of octograph/queries with its header: title, description, parameters."""
 
     name: str
@@ -360,7 +372,7 @@ def looks_like_name(text: str) -> bool:
 
 def queries_dir() -> Path:
     """The folder of the named questions that ship with octograph."""
-    return Path(str(resources.files("octograph.queries")))
+    return Path(__file__).resolve().parent / "queries"
 
 
 def named_questions() -> dict[str, NamedQuestion]:
@@ -373,6 +385,8 @@ def get_question(name: str) -> NamedQuestion:
     path = queries_dir() / f"{name}.rq"
     if "/" not in name and path.is_file():
         return _parse_question(path)
+    import difflib
+
     names = [p.stem for p in queries_dir().glob("*.rq")]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else "; see octograph query --list"
