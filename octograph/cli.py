@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+GRAPH_FORMAT_NAMES = ("graphml", "gexf", "csv")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -71,9 +72,91 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format in GRAPH_FORMAT_NAMES:
+        from octograph.network import GRAPH_FORMATS
+
+        graph = _kg(args).to_networkx(**_graph_options(args))
+        _write(args, GRAPH_FORMATS[args.format](graph))
+        return EXIT_OK
     from octograph.export import serialize
 
     _write(args, serialize(_kg(args), args.format))
+    return EXIT_OK
+
+
+def _graph_options(args: argparse.Namespace) -> dict[str, object]:
+    return {
+        "categories": args.types.split(",") if getattr(args, "types", None) else None,
+        "focus": getattr(args, "focus", None),
+        "depth": getattr(args, "depth", 1),
+        "message": getattr(args, "message", None),
+        "messages": not getattr(args, "no_messages", False),
+        "passages": getattr(args, "passages", False),
+    }
+
+
+def _node(kg: KnowledgeGraph, graph: object, name: str) -> str:
+    from octograph.errors import NotFoundError
+    from octograph.query import resolve_param
+
+    term = resolve_param(kg, name)
+    if term.value not in graph:  # type: ignore[operator]
+        raise NotFoundError(f"{name!r} is not an entity of the graph")
+    return term.value
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from octograph.errors import NotFoundError
+    from octograph.view import build_view
+
+    graph = _kg(args).to_networkx(**_graph_options(args))
+    if graph.number_of_nodes() == 0:
+        what = [
+            f"{k}={v}"
+            for k, v in vars(args).items()
+            if k in {"types", "focus", "message"} and v is not None
+        ]
+        raise NotFoundError(f"the selection {' '.join(what) or ''} is empty: no node to draw")
+    path = Path(args.output or "octograph-view.html")
+    title = "octograph — " + (f"around {args.focus}" if args.focus else "the report's graph")
+    build_view(graph, title=title).write(path)
+    print(path)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+    return EXIT_OK
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from octograph.network import rank
+
+    graph = _kg(args).to_networkx(messages=False)
+    table = rank(graph, args.types.split(","), top=args.top)
+    if args.format == "json":
+        print(json.dumps(table, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for category, rows in table.items():
+        print(f"{category}:")
+        for row in rows:
+            print(f"  {row['degree']:>3}  {row['betweenness']:.3f}  {row['label']}")
+    return EXIT_OK
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from octograph.network import shortest_path
+
+    kg = _kg(args)
+    # Key messages would be shortcuts between any two things one message names: leave them out.
+    graph = kg.to_networkx(messages=False)
+    steps = shortest_path(graph, _node(kg, graph, args.source), _node(kg, graph, args.target))
+    if args.format == "json":
+        print(json.dumps(steps, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    for i, step in enumerate(steps, 1):
+        print(f"{i}. {step['subject_label']} —{step['label']}→ {step['object_label']}")
+        for p in step["passages"]:
+            print(f"     ¶{p['number']} “{p['quote']}”")
     return EXIT_OK
 
 
@@ -193,14 +276,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     from octograph.export import FORMATS  # cheap: pyoxigraph only
 
-    p = sub.add_parser("export", parents=[common, output], help="write the graph as RDF")
+    graph = _Parser(add_help=False)
+    graph.add_argument("--types", metavar="A,B", help="only these categories, e.g. Threat,Remedy")
+    graph.add_argument("--focus", metavar="LABEL|IRI", help="only the neighbourhood of an entity")
+    graph.add_argument("--depth", type=int, default=1, help="neighbourhood depth (default 1)")
+    graph.add_argument("--message", type=int, metavar="N", help="only what key message N states")
+    graph.add_argument("--no-messages", action="store_true", help="leave out key-message nodes")
+    graph.add_argument("--passages", action="store_true", help="add a node per passage")
+
+    p = sub.add_parser(
+        "export",
+        parents=[common, output, graph],
+        help="write the graph as RDF, or as GraphML, GEXF or CSV",
+    )
     p.add_argument(
         "--format",
         default="turtle",
-        choices=list(FORMATS),
-        help="turtle (default; the union graph), trig, nt, nquads, jsonld, xml",
+        choices=[*FORMATS, *GRAPH_FORMAT_NAMES],
+        help="turtle (default; the union graph), trig, nt, nquads, jsonld, xml; "
+        "graphml, gexf, csv (an edge list with labels) for graph tools",
     )
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "view",
+        parents=[common, output, graph],
+        help="write the interactive graph view: one self-contained HTML file",
+    )
+    p.add_argument("--open", action="store_true", help="open the page in a browser")
+    p.set_defaults(func=cmd_view)
+
+    p = sub.add_parser("rank", parents=[common], help="the most central entities per category")
+    p.add_argument("--types", default="Stakeholder,Threat,Remedy", metavar="A,B")
+    p.add_argument("--top", type=int, default=5)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_rank)
+
+    p = sub.add_parser(
+        "path",
+        parents=[common],
+        help="the shortest chain of relations between two entities, with quotes",
+    )
+    p.add_argument("source", metavar="A", help="label, IRI or CURIE")
+    p.add_argument("target", metavar="B", help="label, IRI or CURIE")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_path)
 
     p = sub.add_parser(
         "query",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,16 @@ from octograph.query import resolve_param, solutions
 if TYPE_CHECKING:
     from octograph.load import KnowledgeGraph
 
-__all__ = ["CATEGORIES", "to_networkx"]
+__all__ = [
+    "CATEGORIES",
+    "GRAPH_FORMATS",
+    "rank",
+    "shortest_path",
+    "to_edge_csv",
+    "to_gexf",
+    "to_graphml",
+    "to_networkx",
+]
 
 # The top classes a node is coloured and filtered by, most specific first where they nest.
 CATEGORIES = (
@@ -170,3 +180,146 @@ def to_networkx(
         graph = nx.MultiDiGraph(graph.subgraph(near.nodes))
     graph.graph["title"] = "octograph"
     return graph
+
+
+# ---------------------------------------------------------------- graph formats
+
+
+def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes are all strings or numbers, as GraphML and GEXF need."""
+    flat = nx.MultiDiGraph()
+    for node, attrs in graph.nodes(data=True):
+        flat.add_node(node, **{k: v for k, v in attrs.items() if isinstance(v, str | int)})
+    for s, o, key, attrs in graph.edges(keys=True, data=True):
+        stated_by = attrs.get("passages", [])
+        flat.add_edge(
+            s,
+            o,
+            key=key,
+            predicate=attrs["predicate"],
+            label=attrs["label"],
+            passages=" ".join(str(p["number"]) for p in stated_by),
+            quotes="\n".join(p["quote"] for p in stated_by),
+        )
+    return flat
+
+
+def to_graphml(graph: nx.MultiDiGraph) -> bytes:
+    """GraphML for Gephi, Cytoscape and yEd: typed string attributes, passages as numbers."""
+    return "\n".join(nx.generate_graphml(_flat(graph), named_key_ids=True)).encode("utf-8")
+
+
+def to_gexf(graph: nx.MultiDiGraph) -> bytes:
+    """GEXF 1.2 for Gephi."""
+    return "\n".join(nx.generate_gexf(_flat(graph))).encode("utf-8")
+
+
+def to_edge_csv(graph: nx.MultiDiGraph) -> bytes:
+    """One CSV edge list with labels: what Gephi's and Cytoscape's table import expect."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(
+        [
+            "source",
+            "source_label",
+            "source_category",
+            "predicate",
+            "label",
+            "target",
+            "target_label",
+            "target_category",
+            "passages",
+            "quotes",
+        ]
+    )
+    for s, o, key, attrs in sorted(graph.edges(keys=True, data=True)):
+        stated_by = attrs.get("passages", [])
+        writer.writerow(
+            [
+                s,
+                graph.nodes[s]["label"],
+                graph.nodes[s]["category"],
+                key,
+                attrs["label"],
+                o,
+                graph.nodes[o]["label"],
+                graph.nodes[o]["category"],
+                " ".join(str(p["number"]) for p in stated_by),
+                " | ".join(p["quote"] for p in stated_by),
+            ]
+        )
+    return buf.getvalue().encode("utf-8")
+
+
+GRAPH_FORMATS = {"graphml": to_graphml, "gexf": to_gexf, "csv": to_edge_csv}
+
+
+# ---------------------------------------------------------------- analysis
+
+
+def rank(
+    graph: nx.MultiDiGraph, categories: Iterable[str], top: int = 5
+) -> dict[str, list[dict[str, Any]]]:
+    """The most central nodes of each category, by degree and by betweenness.
+
+    Betweenness is computed on the undirected simple graph: who lies on the paths between
+    the report's other entities, whatever the direction of the relation.
+    """
+    simple = nx.Graph(graph.to_undirected(as_view=True))
+    between = nx.betweenness_centrality(simple)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for category in categories:
+        nodes = [n for n, d in graph.nodes(data=True) if d["category"] == category]
+        rows = [
+            {
+                "iri": n,
+                "label": graph.nodes[n]["label"],
+                "degree": graph.degree(n),
+                "betweenness": round(between.get(n, 0.0), 4),
+            }
+            for n in nodes
+        ]
+        rows.sort(key=lambda r: (-r["degree"], -r["betweenness"], r["label"]))
+        out[category] = rows[:top]
+    return out
+
+
+def shortest_path(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict[str, Any]]:
+    """The shortest chain of stated relations between two nodes, in either direction.
+
+    Each step gives the subject, predicate label, object and the passages that state it.
+
+    Raises:
+        NotFoundError: there is no chain between them.
+    """
+    simple = graph.to_undirected(as_view=True)
+    try:
+        nodes = nx.shortest_path(simple, source, target)
+    except nx.NetworkXNoPath as e:
+        raise NotFoundError(
+            f"no chain of relations links {graph.nodes[source]['label']!r} "
+            f"and {graph.nodes[target]['label']!r}"
+        ) from e
+    steps = []
+    for a, b in itertools.pairwise(nodes):
+        forward = graph.get_edge_data(a, b) or {}
+        backward = graph.get_edge_data(b, a) or {}
+        choices = [(k, v, (a, b)) for k, v in sorted(forward.items())] + [
+            (k, v, (b, a)) for k, v in sorted(backward.items())
+        ]
+        key, attrs, (s, o) = choices[0]
+        steps.append(
+            {
+                "subject": s,
+                "subject_label": graph.nodes[s]["label"],
+                "predicate": key,
+                "label": attrs["label"],
+                "object": o,
+                "object_label": graph.nodes[o]["label"],
+                "passages": attrs["passages"],
+            }
+        )
+    return steps

@@ -185,8 +185,9 @@ def solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
     return result
 
 
-def _label_index(kg: KnowledgeGraph) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
+def _label_index(kg: KnowledgeGraph) -> dict[str, list[tuple[str, str]]]:
+    """Labels, case-folded, -> (IRI, label as written)."""
+    index: dict[str, list[tuple[str, str]]] = {}
     q = (
         f"SELECT DISTINCT ?s ?l WHERE {{ {{ ?s <{RDFS_LABEL}> ?l }} "
         f"UNION {{ ?s <{SKOS_PREFLABEL}> ?l }} }}"
@@ -194,7 +195,7 @@ def _label_index(kg: KnowledgeGraph) -> dict[str, list[str]]:
     for sol in solutions(kg.store, q):
         s, lab = sol["s"], sol["l"]
         if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
-            index.setdefault(lab.value.casefold(), []).append(s.value)
+            index.setdefault(lab.value.casefold(), []).append((s.value, lab.value))
     return index
 
 
@@ -220,11 +221,11 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
     index = _label_index(kg)
     hits = index.get(text.casefold())
     if hits:
-        return ox.NamedNode(sorted(hits)[0])
+        return ox.NamedNode(sorted(hits)[0][0])
     import difflib
 
     close = difflib.get_close_matches(text.casefold(), list(index), n=3, cutoff=0.5)
-    hint = f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    hint = f" (did you mean {', '.join(repr(index[c][0][1]) for c in close)}?)" if close else ""
     raise NotFoundError(f"no entity is labelled {text!r}{hint}")
 
 
