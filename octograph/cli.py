@@ -209,6 +209,9 @@ def cmd_query(args: argparse.Namespace) -> int:
         results = q.run(
             kg, text, bindings, limit=args.limit, allow_federation=args.allow_federation
         )
+    if args.why:
+        sparql = q.get_question(named).sparql if named else text
+        results = q.add_why(kg, results, sparql)
     if results.kind == "graph":
         from octograph.export import serialize_triples
 
@@ -220,6 +223,22 @@ def cmd_query(args: argparse.Namespace) -> int:
     _write(args, render(results, fmt, iris=args.iris).encode("utf-8"))
     if results.kind == "ask":
         return EXIT_OK if results.boolean else EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from octograph.server import serve  # Starlette and uvicorn load only for this command
+
+    serve(
+        _kg(args),
+        host=args.host,
+        port=args.port,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        max_body=args.max_body,
+        cors=args.cors,
+        workers=args.workers,
+    )
     return EXIT_OK
 
 
@@ -343,6 +362,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit", type=int, metavar="N", help="show at most N rows")
     p.add_argument("--iris", action="store_true", help="show IRIs instead of labels in tables")
+    p.add_argument(
+        "--why",
+        action="store_true",
+        help="add the passages (number and quote) that state each row's relations",
+    )
     p.add_argument("--list", action="store_true", help="list the named questions")
     p.add_argument("--describe", metavar="NAME", help="show a named question with its SPARQL")
     p.add_argument(
@@ -351,6 +375,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="let SERVICE clauses query other endpoints (off by default)",
     )
     p.set_defaults(func=cmd_query)
+    p = sub.add_parser(
+        "serve", parents=[common], help="a read-only SPARQL 1.1 endpoint and pages for people"
+    )
+    p.add_argument(
+        "--host",
+        default=os.environ.get("OCTOGRAPH_HOST", "127.0.0.1"),
+        help="address to bind (default 127.0.0.1; env OCTOGRAPH_HOST)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("OCTOGRAPH_PORT", "8000")),
+        help="port (default 8000; env OCTOGRAPH_PORT)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="stop a query after S seconds (default 10)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=10_000,
+        metavar="N",
+        help="return at most N result rows (default 10000)",
+    )
+    p.add_argument(
+        "--max-body",
+        type=int,
+        default=1_000_000,
+        metavar="BYTES",
+        help="refuse request bodies larger than this (default 1 MB)",
+    )
+    p.add_argument("--cors", metavar="ORIGIN", help="allow cross-origin requests from ORIGIN")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -313,6 +313,56 @@ def _add_labels(kg: KnowledgeGraph, results: Results) -> None:
             results.labels.setdefault(s.value, lab.value)
 
 
+def _query_iris(text: str) -> list[ox.NamedNode]:
+    """The IRIs a query names, written in full or with a predeclared prefix."""
+    found = [ox.NamedNode(iri) for iri in re.findall(r"<([^<>\s]+://[^<>\s]*)>", text)]
+    for prefix, local in re.findall(r"(?<![\w<])([a-z][\w-]*):([\w-]+(?:[./][\w-]+)*)", text):
+        if prefix in PREFIXES:
+            found.append(ox.NamedNode(PREFIXES[prefix] + local))
+    return found
+
+
+def add_why(kg: KnowledgeGraph, results: Results, text: str = "") -> Results:
+    """Add two columns to SELECT rows: the passages whose graphs state the row's triples.
+
+    A passage counts for a row when its graph holds a triple whose subject and object are
+    both values of that row, or IRIs the query *text* names: the statements the row's answer
+    rests on. ``why_passages`` lists the passage numbers, ``why_quotes`` their exact text.
+    """
+    if results.kind != "select":
+        return results
+    constants: list[Term] = list(_query_iris(text))
+    pairs: set[tuple[Term, Term]] = set()
+    for row in results.rows:
+        bound = [t for t in row if t is not None] + constants
+        pairs.update((a, b) for a in bound for b in bound if a != b and isinstance(a, ox.NamedNode))
+    stated: dict[tuple[str, str], set[tuple[int, str]]] = {}
+    if pairs:
+        values = " ".join(f"({a} {b})" for a, b in sorted(pairs, key=str))
+        q = f"""SELECT ?s ?o ?n ?quote WHERE {{
+            VALUES (?s ?o) {{ {values} }}
+            GRAPH ?g {{ ?s ?p ?o }}
+            ?g a octo:Passage ; octo:passageNumber ?n ;
+               oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact ?quote ] }}"""
+        for sol in solutions(kg.store, q):
+            key = (str(sol["s"]), str(sol["o"]))
+            stated.setdefault(key, set()).add((int(sol["n"].value), sol["quote"].value))
+    rows = []
+    for row in results.rows:
+        bound = [t for t in row if t is not None] + constants
+        found = sorted({x for a in bound for b in bound for x in stated.get((str(a), str(b)), ())})
+        rows.append(
+            (
+                *row,
+                ox.Literal(" ".join(str(n) for n, _ in found)) if found else None,
+                ox.Literal("\n".join(f"¶{n} {quote}" for n, quote in found)) if found else None,
+            )
+        )
+    why = Results("select", [*results.variables, "why_passages", "why_quotes"], rows)
+    why.labels, why.truncated = results.labels, results.truncated
+    return why
+
+
 # ---------------------------------------------------------------- named questions
 
 

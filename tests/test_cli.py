@@ -206,3 +206,76 @@ def test_bad_input_is_one_line_and_exit_2(
     assert code == 2
     assert err.startswith(message), err
     assert err.count("\n") == 1
+
+
+def test_why_adds_the_passages_behind_each_row(capsys: pytest.CaptureFixture[str]) -> None:
+    query = "SELECT ?b WHERE { kg:budapest-convention octo:followedUpBy ?b }"
+    code, out, _ = call(capsys, "query", query, "--why", "--format", "json")
+    assert code == 0
+    [row] = json.loads(out)["results"]["bindings"]
+    assert row["why_passages"]["value"] == "12"
+    assert row["why_quotes"]["value"].startswith("¶12 It is backed up by assessments")
+
+
+def test_view_writes_one_page_and_prints_its_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = call(capsys, "view", "--focus", "Budapest Convention", "--depth", "2")
+    assert code == 0, err
+    assert out == "octograph-view.html\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["octograph-view.html"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ("view", "--focus", "Budapst"),
+            "error: no entity is labelled 'Budapst' (did you mean 'Budapest Convention'?)",
+            id="focus",
+        ),
+        pytest.param(
+            ("view", "--types", "Threat", "--message", "1"),
+            "error: the selection types=Threat message=1 is empty",
+            id="empty",
+        ),
+        pytest.param(
+            ("view", "-o", "/nonexistent/v.html"),
+            "error: /nonexistent: folder does not exist",
+            id="folder",
+        ),
+        pytest.param(
+            ("path", "Christchurch Call", "nowhere"),
+            "error: no entity is labelled 'nowhere'",
+            id="path",
+        ),
+    ],
+)
+def test_view_and_path_errors(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    code, _, err = call(capsys, *args)
+    assert code == 2
+    assert err.startswith(message), err
+
+
+def test_path_and_rank(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "path", "Christchurch Call", "private sector")
+    assert code == 0
+    assert out.splitlines()[0] == (
+        "1. Christchurch Call —basis for→ procedures for immediate response"
+    )
+    assert "¶22 “Procedures for immediate response" in out
+    code, out, _ = call(capsys, "rank", "--types", "Stakeholder", "--top", "1", "--format", "json")
+    assert json.loads(out)["Stakeholder"][0]["label"] == "Council of Europe"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
+def test_graph_export_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"g.{fmt}"
+    code, _, err = call(
+        capsys, "export", "--format", fmt, "-o", str(out), "--types", "Threat,Remedy"
+    )
+    assert code == 0, err
+    assert "Remedy" in out.read_text(encoding="utf-8")

@@ -1,0 +1,137 @@
+"""The report as a networkx graph: nodes, edges with their passages, options, formats, analysis."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import networkx as nx
+import pytest
+
+from octograph import KnowledgeGraph, NotFoundError
+from octograph.network import (
+    rank,
+    shortest_path,
+    to_edge_csv,
+    to_gexf,
+    to_graphml,
+    to_networkx,
+)
+
+KG = "https://w3id.org/octograph/id/"
+OCTO = "https://w3id.org/octograph/ontology#"
+
+
+@pytest.fixture(scope="module")
+def graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    return to_networkx(kg)
+
+
+def test_nodes_carry_label_category_and_description(graph: nx.MultiDiGraph) -> None:
+    node = graph.nodes[KG + "lanzarote-convention"]
+    assert node["label"] == "Lanzarote Convention"
+    assert node["category"] == "Instrument"
+    assert node["cls"] == "Treaty"
+    assert "Sexual Exploitation" in node["description"]
+
+
+def test_edges_carry_the_passages_that_state_them(graph: nx.MultiDiGraph) -> None:
+    edge = graph.get_edge_data(KG + "budapest-convention", KG + "council-of-europe")
+    assert set(edge) == {OCTO + "administeredBy"}
+    [passage] = edge[OCTO + "administeredBy"]["passages"]
+    assert passage["number"] == 27
+    assert passage["quote"].startswith("In this respect the Lanzarote and Budapest Conventions")
+
+
+def test_a_relation_stated_twice_lists_both_passages(graph: nx.MultiDiGraph) -> None:
+    edge = graph.get_edge_data(KG + "octopus-2019/conference", KG + "council-of-europe")
+    assert [p["number"] for p in edge[OCTO + "hostedBy"]["passages"]] == [4, 7]
+
+
+def test_every_edge_is_stated_by_some_passage(graph: nx.MultiDiGraph) -> None:
+    assert graph.number_of_edges() > 200
+    assert all(attrs["passages"] for _, _, attrs in graph.edges(data=True))
+
+
+def test_options_select_categories_messages_focus_and_passages(kg: KnowledgeGraph) -> None:
+    only = to_networkx(kg, categories=["Threat", "Remedy"])
+    assert {d["category"] for _, d in only.nodes(data=True)} == {"Threat", "Remedy"}
+    seven = to_networkx(kg, message=7)
+    assert {p["message"] for *_, d in seven.edges(data=True) for p in d["passages"]} == {7}
+    assert KG + "lack-of-access-to-whois-data" in seven
+    near = to_networkx(kg, focus="Christchurch Call", depth=1, messages=False)
+    assert set(near) == {KG + "christchurch-call", KG + "immediate-response-procedures"}
+    assert not any(d["category"] == "KeyMessage" for _, d in near.nodes(data=True))
+    with_passages = to_networkx(kg, passages=True)
+    assert with_passages.has_edge(KG + "octopus-2019/passage/27", KG + "lanzarote-convention")
+
+
+def test_unknown_category_and_focus_are_named(kg: KnowledgeGraph) -> None:
+    with pytest.raises(NotFoundError, match="unknown category Threats"):
+        to_networkx(kg, categories=["Threats"])
+    with pytest.raises(NotFoundError, match="did you mean 'Budapest Convention'"):
+        to_networkx(kg, focus="Budapest Convnetion")
+
+
+@pytest.mark.parametrize(
+    ("writer", "reader"),
+    [
+        pytest.param(to_graphml, nx.read_graphml, id="graphml"),
+        pytest.param(to_gexf, nx.read_gexf, id="gexf"),
+    ],
+)
+def test_graph_formats_load_back_with_the_same_nodes_edges_and_attributes(
+    graph: nx.MultiDiGraph, writer: object, reader: object, tmp_path: object
+) -> None:
+    data = writer(graph)  # type: ignore[operator]
+    back = reader(io.BytesIO(data))  # type: ignore[operator]
+    assert set(back.nodes) == set(graph.nodes)
+    assert back.number_of_edges() == graph.number_of_edges()
+    assert back.nodes[KG + "japan"]["label"] == "Japan"
+    assert back.nodes[KG + "japan"]["category"] == "Stakeholder"
+    labels = {d["label"] for *_, d in back.edges(data=True)}
+    assert {"addresses", "involves", "administered by"} <= labels
+    quotes = [
+        d["quotes"]
+        for u, v, d in back.edges(data=True)
+        if (u, v) == (KG + "budapest-convention", KG + "cybercrime-convention-committee")
+    ]
+    assert quotes
+    assert quotes[0].startswith("It is backed up by assessments")
+
+
+def test_csv_edge_list_has_labels_and_passages(graph: nx.MultiDiGraph) -> None:
+    rows = list(csv.DictReader(io.StringIO(to_edge_csv(graph).decode("utf-8"))))
+    assert len(rows) == graph.number_of_edges()
+    row = next(r for r in rows if r["source_label"] == "Christchurch Call")
+    assert (row["label"], row["target_label"], row["passages"]) == (
+        "basis for",
+        "procedures for immediate response",
+        "22",
+    )
+
+
+def test_rank_puts_the_most_connected_first(kg: KnowledgeGraph) -> None:
+    table = rank(to_networkx(kg, messages=False), ["Stakeholder", "Threat"], top=3)
+    assert table["Stakeholder"][0]["label"] == "Council of Europe"
+    assert table["Threat"][0]["label"] == "online sexual exploitation and abuse of children"
+    degrees = [r["degree"] for r in table["Stakeholder"]]
+    assert degrees == sorted(degrees, reverse=True)
+
+
+def test_path_gives_each_step_with_its_quote(kg: KnowledgeGraph) -> None:
+    graph = to_networkx(kg, messages=False)
+    steps = shortest_path(graph, KG + "christchurch-call", KG + "private-sector")
+    chain = [(s["subject_label"], s["label"], s["object_label"]) for s in steps]
+    assert chain[0] == ("Christchurch Call", "basis for", "procedures for immediate response")
+    assert chain[-1] == ("urgent international cooperation", "involves", "private sector")
+    assert all(s["passages"] for s in steps)
+
+
+def test_view_step_does_not_mutate_the_callers_graph(kg: KnowledgeGraph) -> None:
+    from octograph.view import build_view
+
+    graph = to_networkx(kg)
+    before = nx.MultiDiGraph(graph)
+    build_view(graph).to_html()
+    assert nx.utils.graphs_equal(graph, before)
