@@ -89,8 +89,7 @@ def _named(data: Iterable[ox.Triple | ox.Quad]) -> Iterator[ox.NamedNode]:
 
 def union_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
     """The union of all graphs as a sorted list of distinct triples."""
-    seen = {q.triple for q in kg.store}
-    return sorted(seen, key=str)
+    return sorted(kg.triples(), key=str)
 
 
 def serialize(kg: KnowledgeGraph, format: str = "turtle") -> bytes:
@@ -102,7 +101,7 @@ def serialize(kg: KnowledgeGraph, format: str = "turtle") -> bytes:
     """
     fmt = format_for(format)
     data: list[ox.Triple] | list[ox.Quad]
-    data = sorted(kg.store, key=str) if fmt.quads else union_triples(kg)
+    data = sorted(kg.quads(), key=str) if fmt.quads else union_triples(kg)
     prefixes = prefixes_for(_named(data)) if fmt.prefixes else None
     out = ox.serialize(data, format=fmt.oxigraph, prefixes=prefixes)
     assert out is not None  # no output argument: bytes come back

@@ -122,13 +122,32 @@ class KnowledgeGraph:
         self.files = files or []
         self.engine = engine
         self._dataset: Any = None
+        # The store's default graph is made the union (a set) of every graph: Oxigraph's own
+        # union option repeats a triple once per graph that holds it, where SPARQL's default
+        # graph is a set. What was in the default graph before (triples from Turtle files)
+        # is kept apart so that exports give back exactly what was loaded.
+        self._own_default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        store.extend(
+            ox.Quad(q.subject, q.predicate, q.object)
+            for q in list(store)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        )
+
+    def quads(self) -> list[ox.Quad]:
+        """What was loaded: every named graph's quads and the triples loaded as default graph."""
+        named = [q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)]
+        return named + self._own_default
+
+    def triples(self) -> set[ox.Triple]:
+        """The default graph: the union, as a set, of all graphs."""
+        return {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph {len(self.store)} quads, engine={self.engine}>"
+        return f"<KnowledgeGraph {len(self)} quads, engine={self.engine}>"
 
     def __len__(self) -> int:
         """The number of quads (a triple stated in two passages counts twice)."""
-        return len(self.store)
+        return len(self.quads())
 
     @property
     def dataset(self) -> rdflib.Dataset:
@@ -137,7 +156,8 @@ class KnowledgeGraph:
             import rdflib
 
             ds = rdflib.Dataset(default_union=True)
-            ds.parse(data=self.store.dump(format=ox.RdfFormat.N_QUADS), format="nquads")
+            nquads = ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS)
+            ds.parse(data=nquads, format="nquads")
             self._dataset = ds
         dataset: rdflib.Dataset = self._dataset
         return dataset

@@ -156,13 +156,9 @@ def _query_error(e: SyntaxError, text: str) -> QueryError:
     if not match:
         return QueryError(e.msg)
     line, column, what = int(match[1]), int(match[2]), match[3]
-    lines = text.splitlines() or [""]
-    here = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "Prefix not found" in what:
-        # Name the prefix: the prefixed name ends just before the reported column.
-        head = here[: column - 1]
-        found = re.search(r"([A-Za-z][\w.-]*)?:[\w.-]*$", head)
-        name = found.group(1) or "" if found else ""
+    undeclared = _undeclared_prefix(text)
+    if undeclared is not None:
+        name, line, column = undeclared
         return QueryError(
             f'unknown prefix "{name}:" (declare it with PREFIX {name}: <...>)',
             path="query",
@@ -180,7 +176,7 @@ def _query_error(e: SyntaxError, text: str) -> QueryError:
 
 def solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
     """The solutions of a SELECT *query* over the union of *store*'s graphs."""
-    result = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    result = store.query(query, prefixes=PREFIXES)
     assert isinstance(result, ox.QuerySolutions), "a SELECT query was expected"
     return result
 
@@ -235,13 +231,39 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 
 
-def _strip_strings_and_comments(text: str) -> str:
-    return re.sub(
-        r"'''.*?'''|\"\"\".*?\"\"\"|'[^'\n]*'|\"[^\"\n]*\"|<[^<>\s]*>|#[^\n]*",
-        " ",
-        text,
-        flags=re.S,
-    )
+def _mask(text: str) -> str:
+    """*text* with strings, IRIs and comments blanked out, keeping every position."""
+    pattern = r"'''.*?'''|\"\"\".*?\"\"\"|'[^'\n]*'|\"[^\"\n]*\"|<[^<>\s]*>|#[^\n]*"
+    return re.sub(pattern, lambda m: re.sub(r"[^\n]", " ", m.group()), text, flags=re.S)
+
+
+def _with_values(text: str, bindings: Mapping[str, Term]) -> str:
+    """*text* with ``VALUES ?name { term }`` at the top of its WHERE group.
+
+    Oxigraph's own substitution refuses a SELECT that does not project the variable; a VALUES
+    block at the top of the group means the same. The terms are written by pyoxigraph's own
+    serialiser, so a value can never change the shape of the query.
+    """
+    brace = _mask(text).find("{")
+    if brace < 0:
+        return text
+    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
+    return f"{text[: brace + 1]} {values} {text[brace + 1 :]}"
+
+
+def _undeclared_prefix(text: str) -> tuple[str, int, int] | None:
+    """The first prefixed name whose prefix is neither predeclared nor declared in *text*."""
+    masked = _mask(text)
+    declared = set(PREFIXES) | set(re.findall(r"(?i)\bPREFIX\s+([\w.-]*):", masked))
+    for m in re.finditer(r"(?<![\w?$:])([A-Za-z][\w.-]*)?:(?=[\w(<]|\s)", masked):
+        name = m.group(1) or ""
+        if re.match(r"(?i)PREFIX\s*$", masked[max(0, m.start() - 8) : m.start()].strip() + " "):
+            continue
+        if name not in declared:
+            line = masked.count("\n", 0, m.start()) + 1
+            column = m.start() - (masked.rfind("\n", 0, m.start()) + 1) + 1
+            return name, line, column
+    return None
 
 
 def run(
@@ -258,7 +280,7 @@ def run(
         QueryError: the query does not parse (with line and column), or uses SERVICE while
             federation is not allowed.
     """
-    if not allow_federation and _SERVICE.search(_strip_strings_and_comments(text)):
+    if not allow_federation and _SERVICE.search(_mask(text)):
         raise QueryError(
             "SERVICE is disabled: octograph does not query other endpoints "
             "unless --allow-federation is given"
@@ -273,11 +295,14 @@ def run(
             raw = kg.store.query(
                 text,
                 prefixes=PREFIXES,
-                use_default_graph_as_union=True,
                 substitutions={ox.Variable(k): v for k, v in bindings.items()},
             )
         except SyntaxError as e:
             raise _query_error(e, text) from e
+        except RuntimeError as e:
+            if "SELECT projection" not in str(e):
+                raise QueryError(str(e)) from e
+            raw = kg.store.query(_with_values(text, bindings), prefixes=PREFIXES)
         except OSError as e:
             raise QueryError(str(e)) from e
         results = _collect(raw)
@@ -486,7 +511,7 @@ def stats(kg: KnowledgeGraph) -> dict[str, Any]:
     for sol in solutions(store, q):
         per_class[sol["c"].value.removeprefix(PREFIXES["octo"])] = int(sol["n"].value)
     return {
-        "quads": len(store),
+        "quads": len(kg),
         "triples": int(triples.value) if isinstance(triples, ox.Literal) else 0,
         "graphs": len(kg.graph_names()),
         "passages": per_class.get("Passage", 0),

@@ -89,7 +89,7 @@ def _v(row: Row, key: str) -> str:
 def _select(kg: KnowledgeGraph, query: str) -> list[Row]:
     # The checks run on the embedded store whatever engine answers users' queries: they are
     # about the data, not about the engine.
-    solutions = kg.store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    solutions = kg.store.query(query, prefixes=PREFIXES)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [dict(zip(names, (sol[n] for n in names), strict=True)) for sol in solutions]

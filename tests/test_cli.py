@@ -170,7 +170,7 @@ def test_query_from_file_and_stdin(tmp_path: Path) -> None:
         ),
         pytest.param(
             ("query", "SELECT ?x WHERE { ?x foo:bar ?y }"),
-            'error: query line 1, column 29: unknown prefix "foo:"',
+            'error: query line 1, column 22: unknown prefix "foo:"',
             id="prefix",
         ),
         pytest.param(

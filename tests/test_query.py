@@ -1,0 +1,127 @@
+"""The Python query API: values, labels, parameters bound safely, errors with line and column."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from octograph import KnowledgeGraph, NotFoundError, QueryError
+from octograph.query import looks_like_name, named_questions, run, run_named
+
+KG = "https://w3id.org/octograph/id/"
+
+
+def test_rows_have_python_values_and_labels(kg: KnowledgeGraph) -> None:
+    r = kg.query("""
+        SELECT ?conf ?start ?n WHERE {
+            ?conf a octo:Conference ; schema:startDate ?start ; octo:editionNumber ?n }""")
+    [row] = r.to_dicts()
+    assert row == {
+        "conf": KG + "octopus-2019/conference",
+        "start": datetime.date(2019, 11, 20),
+        "n": 12,
+    }
+    assert r.label(r.rows[0][0]) == "Octopus Conference 2019"
+
+
+def test_iterating_results_gives_dicts(kg: KnowledgeGraph) -> None:
+    labels = sorted(
+        row["l"] for row in kg.query("SELECT ?l WHERE { ?t a octo:Treaty ; rdfs:label ?l }")
+    )
+    assert labels == ["Budapest Convention", "Convention 108+", "Lanzarote Convention"]
+
+
+def test_to_pandas(kg: KnowledgeGraph) -> None:
+    pd = pytest.importorskip("pandas", reason="pandas is optional; the test extra installs it")
+    frame = kg.ask("key-messages").to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert len(frame) == 9
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Interference with elections",
+        "INTERFERENCE WITH ELECTIONS",
+        "kg:election-interference",
+        KG + "election-interference",
+        f"<{KG}election-interference>",
+    ],
+)
+def test_parameters_by_label_curie_or_iri(kg: KnowledgeGraph, value: str) -> None:
+    r = kg.query("SELECT ?r WHERE { ?r octo:addresses ?threat } ORDER BY ?r", threat=value)
+    assert KG + "stronger-election-law" in [row["r"] for row in r]
+
+
+def test_a_parameter_is_bound_not_spliced(kg: KnowledgeGraph) -> None:
+    # A value that would change the query if it were pasted into the text is just a label.
+    with pytest.raises(NotFoundError, match="no entity is labelled"):
+        kg.query("SELECT ?r WHERE { ?r octo:addresses ?t }", t="x } ?a ?b ?c . { ?d")
+    r = kg.query("SELECT ?x WHERE { BIND(?v AS ?x) }", v=42)
+    assert r.to_dicts() == [{"x": 42}]
+
+
+def test_named_question_defaults_and_overrides(kg: KnowledgeGraph) -> None:
+    default = kg.ask("remedies-for-threat")
+    other = kg.ask("remedies-for-threat", threat="emergency situations")
+    assert {row["threat"] for row in default} == {KG + "election-interference"}
+    assert {row["threat"] for row in other} == {KG + "emergency-situations"}
+
+
+def test_named_question_errors(kg: KnowledgeGraph) -> None:
+    with pytest.raises(QueryError, match="did you mean threats-by-message"):
+        kg.ask("threats-by-mesage")
+    with pytest.raises(QueryError, match="takes no parameter colour"):
+        kg.ask("remedies-for-threat", colour="red")
+
+
+def test_a_required_parameter_without_default_is_asked_for(
+    kg: KnowledgeGraph, tmp_path: object
+) -> None:
+    missing = [q for q in named_questions().values() for p in q.params if p.default is None]
+    for question in missing:
+        with pytest.raises(QueryError, match=f"needs --param {question.params[0].name}"):
+            run_named(kg, question.name)
+
+
+def test_syntax_errors_carry_line_and_column(kg: KnowledgeGraph) -> None:
+    with pytest.raises(QueryError) as e:
+        run(kg, "SELECT ?x\nWHERE { ?x ?y }")
+    assert (e.value.line, e.value.column) == (2, 16)  # oxigraph points just past the pattern
+    assert str(e.value).startswith("query line 2, column 16: expected ")
+
+
+def test_unknown_prefix_is_named(kg: KnowledgeGraph) -> None:
+    with pytest.raises(QueryError, match='unknown prefix "ex:"'):
+        run(kg, "SELECT * WHERE { ?s ex:p ?o }")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { service <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * { #comment\n Service\t<http://127.0.0.1:9/> { ?s ?p ?o } }",
+    ],
+)
+def test_service_is_refused_unless_allowed(kg: KnowledgeGraph, text: str) -> None:
+    with pytest.raises(QueryError, match="SERVICE is disabled"):
+        run(kg, text)
+
+
+def test_the_word_service_in_a_string_is_not_a_service_clause(kg: KnowledgeGraph) -> None:
+    r = run(kg, 'SELECT ?x WHERE { BIND("SERVICE <x> {}" AS ?x) }  # SERVICE')
+    assert r.to_dicts() == [{"x": "SERVICE <x> {}"}]
+
+
+def test_limit_cuts_and_says_so(kg: KnowledgeGraph) -> None:
+    r = run(kg, "SELECT ?p WHERE { ?p a octo:Passage }", limit=3)
+    assert len(r) == 3
+    assert r.truncated
+
+
+def test_names_and_sparql_are_told_apart() -> None:
+    assert looks_like_name("key-messages")
+    assert not looks_like_name("SELECT * WHERE { ?s ?p ?o }")
