@@ -285,6 +285,19 @@ def run(
             "SERVICE is disabled: octograph does not query other endpoints "
             "unless --allow-federation is given"
         )
+    masked = _mask(text)
+    for m in re.finditer(r"(?i)\bFROM\s+(?:NAMED\s+)?", text):
+        if masked[m.start()] == " " or not text.startswith("<", m.end()):
+            continue  # inside a string or comment, or FROM prefix:name (the parser checks it)
+        iri = text[m.end() + 1 : text.find(">", m.end())]
+        try:
+            known = kg.store.contains_named_graph(ox.NamedNode(iri))
+        except ValueError:
+            known = False
+        if not known:
+            raise QueryError(
+                f"FROM <{iri}> names a graph that is not loaded; octograph never fetches graphs"
+            )
     bindings = {name: resolve_param(kg, value) for name, value in (params or {}).items()}
     if kg.engine == "rdflib":
         from octograph.rdflib_engine import run_rdflib
@@ -305,7 +318,11 @@ def run(
             raw = kg.store.query(_with_values(text, bindings), prefixes=PREFIXES)
         except OSError as e:
             raise QueryError(str(e)) from e
-        results = _collect(raw)
+        try:
+            # Oxigraph evaluates lazily: errors (a failing SERVICE) surface while iterating.
+            results = _collect(raw)
+        except OSError as e:
+            raise QueryError(" ".join(str(e).split())[:300]) from e
     if limit is not None and results.kind == "select" and len(results.rows) > limit:
         results.rows = results.rows[:limit]
         results.truncated = True

@@ -55,7 +55,16 @@ def run_rdflib(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Term]) -> R
         raise QueryError(str(e.msg), path="query", line=e.lineno, column=e.col) from e
     except Exception as e:  # rdflib raises bare Exceptions for unknown prefixes
         raise QueryError(str(e), path="query") from e
-    result = kg.dataset.query(prepared, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
+    # rdflib fetches a FROM or FROM NAMED graph over the network, or from a file, when the
+    # dataset does not hold it: refuse those graphs before rdflib can try.
+    dataset = kg.dataset
+    for clause in getattr(prepared.algebra, "datasetClause", None) or []:
+        iri = clause.default or clause.named
+        if iri is None or len(dataset.graph(iri)) == 0:
+            raise QueryError(
+                f"FROM <{iri}> names a graph that is not loaded; octograph never fetches graphs"
+            )
+    result = dataset.query(prepared, initBindings={k: to_rdflib(v) for k, v in bindings.items()})
     if result.type == "ASK":
         return Results(kind="ask", boolean=bool(result.askAnswer))
     if result.type in {"CONSTRUCT", "DESCRIBE"}:

@@ -125,3 +125,18 @@ def test_limit_cuts_and_says_so(kg: KnowledgeGraph) -> None:
 def test_names_and_sparql_are_told_apart() -> None:
     assert looks_like_name("key-messages")
     assert not looks_like_name("SELECT * WHERE { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_from_selects_a_loaded_graph(engine: str) -> None:
+    from octograph import load
+
+    kg = load(engine=engine)
+    r = run(
+        kg,
+        "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/octograph/id/octopus-2019/passage/12> "
+        "WHERE { ?s ?p ?o }",
+    )
+    assert r.to_dicts() == [{"n": 7}]
+    with pytest.raises(QueryError, match="names a graph that is not loaded"):
+        run(kg, "SELECT * FROM <https://example.org/elsewhere> WHERE { ?s ?p ?o }")

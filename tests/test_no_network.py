@@ -1,0 +1,129 @@
+"""No query, on any engine, opens a connection or fetches a file: SERVICE, FROM, LOAD, @context.
+
+A listening socket on 127.0.0.1 counts the connections it accepts, and an audit hook records
+every socket.connect this process makes. A positive control (--allow-federation) proves the
+harness sees a connection when there is one.
+"""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from octograph import InputError, KnowledgeGraph, OctographError, load
+from octograph.cli import main
+from octograph.query import run
+
+_CONNECTS: list[Any] = []
+_RECORDING = threading.Event()
+
+
+def _hook(event: str, args: tuple[Any, ...]) -> None:
+    if event == "socket.connect" and _RECORDING.is_set():
+        _CONNECTS.append(args[1])
+
+
+sys.addaudithook(_hook)  # audit hooks cannot be removed: it records only while _RECORDING is set
+
+
+class Listener:
+    """A TCP server on 127.0.0.1 that accepts and counts connections, answering nothing useful."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            self.accepted += 1
+            conn.sendall(b"HTTP/1.1 500 No\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    _CONNECTS.clear()
+    _RECORDING.set()
+    yield server
+    _RECORDING.clear()
+    server.close()
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
+def engine_kg(request: pytest.FixtureRequest) -> KnowledgeGraph:
+    return load(engine=request.param)
+
+
+QUERIES = [
+    "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE SILENT <{url}> { ?s ?p ?o } }",
+    "SELECT * FROM <{url}> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <{url}> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "ASK FROM <{url}> { ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o } FROM <{url}> WHERE { ?s ?p ?o }",
+    "LOAD <{url}>",
+    "LOAD <file:///etc/passwd> INTO GRAPH <urn:x>",
+]
+
+
+@pytest.mark.parametrize("template", QUERIES)
+def test_no_query_opens_a_connection(
+    engine_kg: KnowledgeGraph, listener: Listener, template: str
+) -> None:
+    text = template.replace("{url}", f"http://127.0.0.1:{listener.port}/sparql")
+    with pytest.raises(OctographError) as error:
+        run(engine_kg, text)
+    assert "\n" not in str(error.value)
+    assert listener.accepted == 0
+    assert _CONNECTS == []
+
+
+def test_remote_jsonld_context_is_not_fetched(listener: Listener, tmp_path: Path) -> None:
+    data = tmp_path / "remote-context.jsonld"
+    data.write_text(
+        f'{{"@context": "http://127.0.0.1:{listener.port}/context.jsonld", '
+        '"@id": "http://example.org/a", "name": "x"}',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError):
+        load([data])
+    assert listener.accepted == 0
+    assert _CONNECTS == []
+
+
+def test_cli_refuses_service_and_the_harness_sees_a_real_connection(
+    listener: Listener, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/s> {{ ?s ?p ?o }} }}"
+    with pytest.raises(SystemExit) as e:
+        main(["query", query])
+    assert e.value.code == 2
+    assert "SERVICE is disabled" in capsys.readouterr().err
+    assert listener.accepted == 0
+    # Positive control: with federation allowed, oxigraph does connect, and we see it.
+    with pytest.raises(SystemExit):
+        main(["query", query, "--allow-federation"])
+    assert listener.accepted >= 1 or _CONNECTS
