@@ -10,7 +10,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,9 +18,19 @@ from typing import Any, NotRequired, TypedDict
 
 import networkx as nx
 
-from octograph.errors import OutputError
+from octograph.errors import OctographError
+from octograph.export import write_atomic
 
-__all__ = ["Category", "GraphView", "Predicate", "build_view"]
+__all__ = [
+    "Category",
+    "GraphView",
+    "Predicate",
+    "Quote",
+    "VisEdge",
+    "VisNode",
+    "build_view",
+    "category_color",
+]
 
 # Colours of the report's own categories stay fixed, so the same category looks the same in
 # every picture whatever else the graph holds. Tableau-10, which stays readable on white.
@@ -37,25 +46,33 @@ _CATEGORY_COLORS: dict[str, str] = {
     "Passage": "#7f7f7f",
     "Country": "#17becf",
 }
-# Any other category picks from these (darker or lighter than the ten above) by a hash of its
-# name, not Python's salted hash(), so its colour does not depend on the other categories.
+# Other categories take one of these, chosen by a hash of the name (not Python's hash(),
+# which is salted per process), so a category keeps its colour from one graph to the next;
+# dark or saturated hues that the ten above do not use.
 _EXTRA_COLORS = (
     "#393b79",
     "#637939",
     "#8c6d31",
     "#843c39",
     "#7b4173",
-    "#6b6ecf",
     "#e7ba52",
-    "#ad494a",
-    "#ce6dbd",
-    "#9c9ede",
+    "#6b6ecf",
+    "#1b9e77",
+    "#525252",
+    "#a6d854",
+    "#0b6e69",
+    "#b15928",
 )
 _DEFAULT_CATEGORY = "Other"
 
 # Past this many nodes the browser cannot run the force simulation within the time budget
 # (10,000 nodes drawn in 5 s), so positions come only from the cheap layout below.
 PHYSICS_NODE_LIMIT = 1000
+# Measuring 30,000 labels takes chromium seconds, and at the zoom that shows them all they
+# are too small to read: past these sizes edge labels are left to the side panel, and node
+# labels are drawn only once the reader zooms in on them.
+EDGE_LABEL_LIMIT = 3000
+NODE_LABEL_LIMIT = 2000
 _STABILIZATION_ITERATIONS = 200
 _RANDOM_SEED = 42
 _NODE_SPACING = 36.0  # pixels between neighbouring nodes in a category cluster
@@ -72,7 +89,7 @@ _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 
 
 class VisNode(TypedDict):
-    """A node as handed to vis-network, plus the fields the side panel shows."""
+    """A node of the view: what vis-network draws and what the side panel shows."""
 
     id: str
     label: str
@@ -108,7 +125,7 @@ VisEdge = TypedDict(
         "smooth": NotRequired[dict[str, Any]],  # only on parallel edges
     },
 )
-VisEdge.__doc__ = "An edge as handed to vis-network, plus the passages that state it."
+VisEdge.__doc__ = "An edge of the view: what vis-network draws and the passages stating it."
 
 
 @dataclass(frozen=True)
@@ -143,15 +160,7 @@ class GraphView:
     def to_html(self) -> str:
         """Render the page: one HTML document with vis-network and the data inlined."""
         css, js = _vis_assets()
-        data = {
-            "title": self.title,
-            "physics": self.physics,
-            "options": _vis_options(self.physics, len(self.nodes)),
-            "categories": [vars(c) for c in self.categories],
-            "predicates": [vars(p) for p in self.predicates],
-            "nodes": self.nodes,
-            "edges": self.edges,
-        }
+        data = self._page_data()
         scripts = (js, _APP_JS)
         styles = (css, _PAGE_CSS)
         # Only the page's own scripts and styles may run (by hash), and nothing may be fetched:
@@ -180,6 +189,56 @@ class GraphView:
             ]
         )
 
+    def _page_data(self) -> dict[str, Any]:
+        """The data the page reads, as tables: edges name their ends, predicate, label and
+        passages by position, which halves a big graph's page and the browser's parse time."""
+        node_index = {n["id"]: i for i, n in enumerate(self.nodes)}
+        category_index = {c.name: i for i, c in enumerate(self.categories)}
+        predicate_index = {p.iri: i for i, p in enumerate(self.predicates)}
+        labels: dict[str, int] = {}
+        passages: dict[tuple[int | None, str], int] = {}  # a sentence often states several links
+        edges = [
+            [
+                node_index[e["from"]],
+                node_index[e["to"]],
+                predicate_index[e["predicate"]],
+                labels.setdefault(e["label"], len(labels)),
+                [
+                    passages.setdefault((q["number"], q["quote"]), len(passages))
+                    for q in e["passages"]
+                ],
+                e.get("smooth", 0),
+            ]
+            for e in self.edges
+        ]
+        nodes = [
+            [
+                n["id"],
+                n["label"],
+                category_index[n["category"]],
+                n["size"],
+                n["degree"],
+                n["x"],
+                n["y"],
+                n["description"],
+                "" if n["iri"] == n["id"] else n["iri"],
+            ]
+            for n in self.nodes
+        ]
+        return {
+            "title": self.title,
+            "physics": self.physics,
+            "edgeLabels": len(self.edges) <= EDGE_LABEL_LIMIT,
+            "lazyNodeLabels": len(self.nodes) > NODE_LABEL_LIMIT,
+            "options": _vis_options(self.physics, len(self.nodes)),
+            "categories": [vars(c) for c in self.categories],
+            "predicates": [vars(p) for p in self.predicates],
+            "labels": list(labels),
+            "passages": [list(p) for p in passages],
+            "nodes": nodes,
+            "edges": edges,
+        }
+
     def _repr_html_(self) -> str:
         """Show the page inline in Jupyter, in a sandboxed iframe, without writing a file."""
         return (
@@ -192,37 +251,11 @@ class GraphView:
         """Write the page to `path` atomically: the old file stays whole if anything fails.
 
         Raises:
-            OutputError: the folder is missing or the file cannot be written.
+            OutputError: the folder is missing or the file cannot be written; one line,
+                ``path: reason``, as the other writers of octograph say it.
         """
         target = Path(path)
-        folder = target.parent
-        if not folder.is_dir():
-            raise OutputError(
-                f"cannot write {target}: folder {folder} does not exist", path=str(target)
-            )
-        page = self.to_html()
-        try:
-            # mkstemp gives 0600; keep the mode of the file being replaced, or the usual 0644
-            # (the process umask cannot be read without briefly changing it for every thread).
-            mode = target.stat().st_mode & 0o777 if target.is_file() else 0o644
-            # The temporary file sits in the same folder so os.replace is an atomic rename.
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        except OSError as e:
-            raise OutputError(f"cannot write {target}: {e.strerror}", path=str(target)) from e
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-                out.write(page)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, mode)
-            os.replace(tmp, target)
-        except BaseException as e:
-            Path(tmp).unlink(missing_ok=True)
-            if isinstance(e, OSError):
-                raise OutputError(
-                    f"cannot write {target}: {e.strerror or e}", path=str(target)
-                ) from e
-            raise
+        write_atomic(target, self.to_html().encode("utf-8"))
         return target
 
 
@@ -323,22 +356,41 @@ def build_view(
 
 
 def category_color(name: str) -> str:
-    """The colour a category always gets.
+    """The colour a category gets unless another category in the same graph has it already.
 
-    >>> category_color("Threat"), category_color("Threat") == category_color("Threat")
+    >>> category_color("Threat"), category_color("Zebra") == category_color("Zebra")
     ('#d62728', True)
     """
-    if name in _CATEGORY_COLORS:
-        return _CATEGORY_COLORS[name]
+    return _CATEGORY_COLORS.get(name) or _EXTRA_COLORS[_extra_slot(name)]
+
+
+def _extra_slot(name: str) -> int:
     digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return _EXTRA_COLORS[int.from_bytes(digest[:4], "big") % len(_EXTRA_COLORS)]
+    return int.from_bytes(digest[:4], "big") % len(_EXTRA_COLORS)
 
 
 def _categories(counts: Mapping[str, int]) -> list[Category]:
-    """The report's categories in their usual order, then any others alphabetically."""
+    """The report's categories in their usual order, then any others alphabetically.
+
+    Two other categories whose names hash to the same colour would look alike in the legend,
+    so the later one (alphabetically) takes the next free colour instead.
+    """
     known = list(_CATEGORY_COLORS)
     order = sorted(counts, key=lambda c: (known.index(c) if c in known else len(known), c))
-    return [Category(name=c, color=category_color(c), count=counts[c]) for c in order]
+    taken: set[int] = set()
+    colors: dict[str, str] = {}
+    for c in order:
+        if c in _CATEGORY_COLORS:
+            colors[c] = _CATEGORY_COLORS[c]
+            continue
+        slot = _extra_slot(c)
+        for step in range(len(_EXTRA_COLORS)):
+            if (slot + step) % len(_EXTRA_COLORS) not in taken:
+                slot = (slot + step) % len(_EXTRA_COLORS)
+                break
+        taken.add(slot)  # with more categories than colours, some must share
+        colors[c] = _EXTRA_COLORS[slot]
+    return [Category(name=c, color=colors[c], count=counts[c]) for c in order]
 
 
 def _local_name(iri: str) -> str:
@@ -443,9 +495,10 @@ def _vis_options(physics: bool, node_count: int) -> dict[str, Any]:
         else {"enabled": False},
         "nodes": {
             "shape": "dot",
-            "borderWidth": 1,
+            "borderWidth": 0 if big else 1,  # stroking 10,000 borders costs a quarter second
             "font": {"size": 14, "color": "#222222"},
-            "widthConstraint": {"maximum": 180},
+            # Wrapping long labels measures every word: a second of the budget at 10,000 nodes.
+            **({} if big else {"widthConstraint": {"maximum": 180}}),
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
@@ -469,13 +522,13 @@ def _vis_assets() -> tuple[str, str]:
     """The CSS and JavaScript of the vis-network build that ships inside pyvis."""
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
-        raise OutputError("cannot build the graph page: the pyvis package is not installed")
+        raise OctographError("cannot build the graph page: the pyvis package is not installed")
     folder = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / _VIS_VERSION
     try:
         css = (folder / "vis-network.css").read_text(encoding="utf-8")
         js = (folder / "vis-network.min.js").read_text(encoding="utf-8")
     except OSError as e:
-        raise OutputError(
+        raise OctographError(
             f"cannot build the graph page: pyvis has no {_VIS_VERSION} ({e.strerror})",
             path=str(folder),
         ) from e
@@ -562,6 +615,17 @@ _APP_JS = """
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("og-data").textContent);
+  // Unpack the tables written by GraphView._page_data; edge ids are "e" + position, as there.
+  const passages = data.passages.map(([number, quote]) => ({ number, quote }));
+  data.nodes = data.nodes.map(([id, label, c, size, degree, x, y, description, iri]) => ({
+    id, label, category: data.categories[c].name, color: data.categories[c].color, size,
+    degree, x, y, description, iri: iri || id,
+  }));
+  data.edges = data.edges.map(([from, to, p, label, quotes, smooth], i) => ({
+    id: "e" + i, from: data.nodes[from].id, to: data.nodes[to].id,
+    predicate: data.predicates[p].iri, label: data.labels[label],
+    passages: quotes.map((k) => passages[k]), smooth,
+  }));
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const edgeById = new Map(data.edges.map((e) => [e.id, e]));
   const outgoing = new Map(data.nodes.map((n) => [n.id, []]));
@@ -570,8 +634,21 @@ _APP_JS = """
     outgoing.get(e.from).push(e);
     incoming.get(e.to).push(e);
   }
-  const nodes = new vis.DataSet(data.nodes);
-  const edges = new vis.DataSet(data.edges);
+  // vis-network deep-copies and measures everything it is given, so it gets only what it
+  // draws; the panel reads the rest from the data. On big graphs, labels cost seconds to
+  // measure and are too small to read: node labels come when zoomed in, edge labels only in
+  // the side panel.
+  const nodes = new vis.DataSet(data.nodes.map((n) => {
+    const item = { id: n.id, color: n.color, size: n.size, x: n.x, y: n.y };
+    if (!data.lazyNodeLabels) item.label = n.label;
+    return item;
+  }));
+  const edges = new vis.DataSet(data.edges.map((e) => {
+    const item = { id: e.id, from: e.from, to: e.to };
+    if (data.edgeLabels) item.label = e.label;
+    if (e.smooth) item.smooth = e.smooth;
+    return item;
+  }));
   const container = document.getElementById("og-network");
   const network = new vis.Network(container, {}, data.options);
 
@@ -665,7 +742,37 @@ _APP_JS = """
   function selectNode(id) {
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    labelNodesInView();
     showNode(id);
+  }
+
+  // -- labels of big graphs, once zoomed in far enough to read them ---------------------
+  const labelled = new Set();
+  function labelNodesInView() {
+    if (!data.lazyNodeLabels || network.getScale() < 0.35) return;
+    const topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+    const bottomRight = network.DOMtoCanvas({
+      x: container.clientWidth, y: container.clientHeight,
+    });
+    const positions = network.getPositions();
+    const changes = [];
+    for (const n of data.nodes) {
+      const p = positions[n.id];
+      if (labelled.has(n.id) || p.x < topLeft.x || p.x > bottomRight.x ||
+          p.y < topLeft.y || p.y > bottomRight.y) continue;
+      labelled.add(n.id);
+      changes.push({ id: n.id, label: n.label });
+    }
+    if (changes.length) nodes.update(changes);
+  }
+  let labelTimer = null;
+  function labelSoon() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(labelNodesInView, 150);
+  }
+  if (data.lazyNodeLabels) {
+    network.on("zoom", labelSoon);
+    network.on("dragEnd", labelSoon);
   }
 
   network.on("click", (params) => {

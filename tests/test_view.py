@@ -1,0 +1,636 @@
+"""Tests of octograph.view: the GraphView data, the page's safety, atomic writes, chromium."""
+
+from __future__ import annotations
+
+import copy
+import errno
+import json
+import os
+import random
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from browser import ChromiumMissingError, PageLog, launch, watch
+from playwright.sync_api import Browser, Page
+
+from octograph.errors import OutputError
+from octograph.view import GraphView, build_view, category_color
+
+ENTITY = "https://example.org/report/entity/"
+ONTOLOGY = "https://example.org/ontology#"
+PASSAGE = "https://example.org/report/passage/"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+XSS_LABEL = '<img src=x onerror="window.pwned=1">'
+XSS_DESCRIPTION = '<a href="javascript:window.pwned=2">click me</a>'
+XSS_QUOTE = '<script>window.pwned=3</script> see <a href="javascript:window.pwned=4">this</a>'
+XSS_TITLE = '<img src=x onerror="window.pwned=5"> & report'
+
+
+def _add_link(
+    graph: nx.MultiDiGraph, source: str, predicate: str, target: str, *quotes: tuple[int, str]
+) -> None:
+    graph.add_edge(
+        ENTITY + source,
+        ENTITY + target,
+        key=ONTOLOGY + predicate,
+        predicate=ONTOLOGY + predicate,
+        label=predicate,
+        passages=[{"id": f"{PASSAGE}{n}", "number": n, "quote": q} for n, q in quotes],
+    )
+
+
+def report_graph() -> nx.MultiDiGraph:
+    """A small graph shaped like octograph.network's output, with hostile text in it."""
+    graph = nx.MultiDiGraph(title="Cybercrime report")
+    for name, label, category, description in [
+        ("ransomware", "Ransomware", "Threat", "Malware that encrypts data for a ransom."),
+        ("raas", "Ransomware-as-a-service", "Threat", ""),
+        ("backups", "Offline backups", "Remedy", "Copies kept off the network."),
+        ("budapest", "Budapest Convention", "Instrument", "The 2001 convention."),
+        ("police", "Law enforcement", "Stakeholder", ""),
+        ("privacy", "Privacy", "Value", ""),
+        ("hospital", "2023 hospital attack", "Event", ""),
+        ("hostile", XSS_LABEL, "Tension", XSS_DESCRIPTION),
+        ("cooperation", "Cooperation across borders", "KeyMessage", ""),
+    ]:
+        graph.add_node(
+            ENTITY + name, label=label, category=category, description=description,
+            iri=ENTITY + name,
+        )  # fmt: skip
+    _add_link(graph, "backups", "addresses", "ransomware",
+              (12, "Offline backups limit the damage ransomware does."))  # fmt: skip
+    _add_link(graph, "backups", "mitigates", "ransomware", (13, "Backups mitigate ransomware."))
+    _add_link(graph, "budapest", "addresses", "ransomware", (3, "The Convention covers it."))
+    _add_link(graph, "police", "uses", "budapest",
+              (7, "Law enforcement relies on the Budapest Convention."))  # fmt: skip
+    _add_link(graph, "ransomware", "threatens", "privacy", (2, "Ransomware threatens privacy."))
+    _add_link(graph, "hospital", "involves", "ransomware", (1, "A hospital was hit in 2023."))
+    _add_link(graph, "backups", "addresses", "raas", (14, "Backups also blunt RaaS."))
+    _add_link(graph, "raas", "evades", "backups", (15, "Some gangs delete the backups."))
+    _add_link(graph, "hostile", "involves", "police", (21, XSS_QUOTE))
+    _add_link(graph, "cooperation", "about", "budapest", (30, "Cooperation needs the treaty."),
+              (31, "States should ratify it."))  # fmt: skip
+    return graph
+
+
+@pytest.fixture
+def graph() -> nx.MultiDiGraph:
+    return report_graph()
+
+
+@pytest.fixture
+def view(graph: nx.MultiDiGraph) -> GraphView:
+    return build_view(graph)
+
+
+def _edge(view: GraphView, source: str, predicate: str, target: str) -> dict[str, Any]:
+    return next(
+        dict(e)
+        for e in view.edges
+        if (e["from"], e["predicate"], e["to"])
+        == (ENTITY + source, ONTOLOGY + predicate, ENTITY + target)
+    )
+
+
+def _node(view: GraphView, name: str) -> dict[str, Any]:
+    return next(dict(n) for n in view.nodes if n["id"] == ENTITY + name)
+
+
+def _json_block(page: str) -> str:
+    match = re.search(r'<script type="application/json" id="og-data">(.*?)</script>', page, re.S)
+    assert match, "the page has no data block"
+    return match.group(1)
+
+
+# -- GraphView: what will be drawn ------------------------------------------------------------
+
+
+def test_counts_match_the_graph(graph: nx.MultiDiGraph, view: GraphView) -> None:
+    assert len(view.nodes) == graph.number_of_nodes()
+    assert len(view.edges) == graph.number_of_edges()
+    assert {n["id"] for n in view.nodes} == set(graph.nodes)
+    assert len({e["id"] for e in view.edges}) == len(view.edges)
+    assert sum(c.count for c in view.categories) == graph.number_of_nodes()
+    assert sum(p.count for p in view.predicates) == graph.number_of_edges()
+
+
+def test_nodes_carry_label_category_colour_and_size_by_degree(view: GraphView) -> None:
+    ransomware = _node(view, "ransomware")
+    assert ransomware["label"] == "Ransomware"
+    assert ransomware["category"] == ransomware["group"] == "Threat"
+    assert ransomware["color"] == category_color("Threat")
+    assert ransomware["description"] == "Malware that encrypts data for a ransom."
+    assert "title" not in ransomware  # vis-network would show a title as a tooltip
+    # The most connected node is drawn biggest, a node with one link smaller.
+    assert ransomware["size"] == max(n["size"] for n in view.nodes)
+    assert _node(view, "privacy")["size"] < ransomware["size"]
+
+
+def test_edges_carry_predicate_label_and_quotes(view: GraphView) -> None:
+    edge = _edge(view, "police", "uses", "budapest")
+    assert edge["label"] == "uses"
+    assert edge["passages"] == [
+        {
+            "id": PASSAGE + "7",
+            "number": 7,
+            "quote": "Law enforcement relies on the Budapest Convention.",
+        }
+    ]
+    assert "title" not in edge
+
+
+def test_parallel_edges_are_bent_apart(view: GraphView) -> None:
+    addresses = _edge(view, "backups", "addresses", "ransomware")
+    mitigates = _edge(view, "backups", "mitigates", "ransomware")
+    # Same ends, same direction: one straight, the other curved.
+    assert "smooth" not in addresses
+    assert mitigates["smooth"]["type"] in {"curvedCW", "curvedCCW"}
+    assert mitigates["smooth"]["roundness"] > 0
+    # Both directions between two nodes: both bend clockwise, so onto opposite sides.
+    there = _edge(view, "backups", "addresses", "raas")
+    back = _edge(view, "raas", "evades", "backups")
+    assert there["smooth"]["type"] == back["smooth"]["type"] == "curvedCW"
+    # A lone edge stays straight.
+    assert "smooth" not in _edge(view, "police", "uses", "budapest")
+
+
+def test_many_parallel_edges_get_distinct_curves() -> None:
+    graph = nx.MultiDiGraph()
+    for n in "ab":
+        graph.add_node(n, label=n, category="Threat")
+    for k in range(9):
+        graph.add_edge("a", "b", key=f"p{k}", label=f"p{k}")
+    curves = [
+        (e["smooth"]["type"], e["smooth"]["roundness"]) if "smooth" in e else None
+        for e in build_view(graph).edges
+    ]
+    assert len(set(curves)) == len(curves)
+    assert all(c is None or 0 < c[1] <= 1 for c in curves)
+
+
+def test_category_colours_are_fixed_and_stable(view: GraphView) -> None:
+    assert [c.name for c in view.categories] == [
+        "Threat", "Remedy", "Instrument", "Stakeholder", "Value", "Event", "Tension", "KeyMessage",
+    ]  # fmt: skip
+    colours = {c.name: c.color for c in view.categories}
+    assert colours["Threat"] == "#d62728"
+    assert len(set(colours.values())) == len(colours)
+    # A category the palette does not know keeps its colour whatever else is in the graph.
+    alone = nx.MultiDiGraph()
+    alone.add_node("x", label="x", category="Zebra")
+    crowded = report_graph()
+    crowded.add_node("y", label="y", category="Zebra")
+    assert (
+        {c.name: c.color for c in build_view(alone).categories}["Zebra"]
+        == {c.name: c.color for c in build_view(crowded).categories}["Zebra"]
+        == category_color("Zebra")
+    )
+
+
+def test_other_categories_get_distinct_colours() -> None:
+    graph = nx.MultiDiGraph()
+    names = ["Conference", "Example", "Figure", "Place", "Project", "Report", "Zebra", "Yak"]
+    for name in names:
+        graph.add_node(name, label=name, category=name)
+    colours = [c.color for c in build_view(graph).categories]
+    assert len(set(colours)) == len(names)
+    assert not set(colours) & {category_color(c) for c in ("Threat", "Remedy", "Tension")}
+
+
+def test_predicates_are_listed_once_with_counts(view: GraphView) -> None:
+    counts = {p.label: p.count for p in view.predicates}
+    assert counts == {
+        "about": 1, "addresses": 3, "evades": 1, "involves": 2, "mitigates": 1, "threatens": 1,
+        "uses": 1,
+    }  # fmt: skip
+    assert all(p.iri.startswith(ONTOLOGY) for p in view.predicates)
+
+
+def test_caller_graph_is_not_mutated(graph: nx.MultiDiGraph) -> None:
+    before = copy.deepcopy(graph)
+    view = build_view(graph, title="Another title")
+    view.to_html()
+    view.nodes[0]["label"] = "changed"
+    view.edges[0]["passages"][0]["quote"] = "changed"
+    assert nx.utils.graphs_equal(graph, before)
+    assert dict(graph.nodes(data=True)) == dict(before.nodes(data=True))
+    assert list(graph.edges(keys=True, data=True)) == list(before.edges(keys=True, data=True))
+    assert graph.graph == before.graph
+
+
+def test_output_is_deterministic() -> None:
+    first, second = build_view(report_graph()), build_view(report_graph())
+    assert first.to_html() == second.to_html()
+    assert [(n["x"], n["y"]) for n in first.nodes] == [(n["x"], n["y"]) for n in second.nodes]
+    assert len({(n["x"], n["y"]) for n in first.nodes}) == len(first.nodes)
+
+
+def test_title_comes_from_argument_or_graph(graph: nx.MultiDiGraph) -> None:
+    assert build_view(graph).title == "Cybercrime report"
+    assert build_view(graph, title="Mine").title == "Mine"
+    assert build_view(nx.MultiDiGraph()).title == "octograph"
+
+
+def test_empty_graph_renders(tmp_path: Path) -> None:
+    view = build_view(nx.MultiDiGraph())
+    assert (view.nodes, view.edges, view.physics) == ([], [], False)
+    assert view.write(tmp_path / "empty.html").stat().st_size > 0
+
+
+def test_missing_attributes_fall_back_to_readable_defaults() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_edge("https://example.org/e/a", "https://example.org/e/b", key=ONTOLOGY + "cites")
+    view = build_view(graph)
+    assert [n["label"] for n in view.nodes] == ["a", "b"]
+    assert [n["category"] for n in view.nodes] == ["Other", "Other"]
+    assert view.edges[0]["label"] == "cites"
+    assert view.edges[0]["passages"] == []
+
+
+# -- the page: self-contained and inert -------------------------------------------------------
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_page_loads_nothing_from_anywhere(view: GraphView) -> None:
+    page = view.to_html()
+    parser = _Tags()
+    parser.feed(page)
+    fetching = [
+        (tag, attrs)
+        for tag, attrs in parser.tags
+        if {"src", "href", "srcset", "action", "poster", "data"} & set(attrs)
+    ]
+    assert fetching == []
+    assert [t for t, _ in parser.tags].count("script") == 3  # data, vis-network, the page's own
+    csp = next(
+        a["content"] for t, a in parser.tags if a.get("http-equiv") == "Content-Security-Policy"
+    )
+    assert csp is not None
+    assert "default-src 'none'" in csp
+    assert "unsafe-inline" not in csp
+    # Web addresses appear only as data (entity IRIs) or in vis-network's licence comments.
+    outside_data = page.replace(_json_block(page), "")
+    scripts = re.findall(r"<script>(.*?)</script>", outside_data, re.S)
+    assert "vis-network" in scripts[0]
+    assert not re.search(r"https?://", outside_data.replace(scripts[0], ""))
+    assert not re.search(r"url\((?!\"?data:)", outside_data)
+    assert "sourceMappingURL" not in page
+
+
+def test_every_text_is_escaped(graph: nx.MultiDiGraph) -> None:
+    page = build_view(graph, title=XSS_TITLE).to_html()
+    for hostile in (XSS_LABEL, XSS_DESCRIPTION, XSS_QUOTE, XSS_TITLE, "<img", "<a href"):
+        assert hostile not in page
+    assert (
+        "<title>&lt;img src=x onerror=&quot;window.pwned=5&quot;&gt; &amp; report</title>" in page
+    )
+    data = _json_block(page)
+    assert not re.search(r"[<>&]", data)
+    # Only the three real scripts close, whatever the data holds, and nothing can switch the
+    # parser into the escaped state where "<script" inside a script would count.
+    assert len(re.findall(r"</script", page, re.I)) == 3
+    assert "<!--" not in page
+    # The escaped JSON still reads back to the same text.
+    decoded = json.loads(data)
+    assert XSS_LABEL in [n[1] for n in decoded["nodes"]]
+    assert XSS_QUOTE in [q for _, q in decoded["passages"]]
+
+
+def test_jupyter_repr_is_an_iframe_and_writes_nothing(
+    view: GraphView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shown = view._repr_html_()
+    assert shown.startswith("<iframe srcdoc=")
+    assert 'sandbox="allow-scripts"' in shown
+    assert "<script" not in shown  # all of the page is inside the escaped attribute
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_lib_folder_appears(
+    view: GraphView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    view.to_html()
+    view._repr_html_()
+    view.write("view.html")
+    assert not (tmp_path / "lib").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["view.html"]
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+
+def test_write_creates_the_page(view: GraphView, tmp_path: Path) -> None:
+    written = view.write(tmp_path / "view.html")
+    assert written == tmp_path / "view.html"
+    assert written.read_text(encoding="utf-8") == view.to_html()
+    assert written.stat().st_mode & 0o777 == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["view.html"]
+
+
+def test_write_to_a_missing_folder_raises_output_error(view: GraphView, tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "view.html"
+    with pytest.raises(OutputError) as caught:
+        view.write(target)
+    assert str(caught.value) == f"{target.parent}: folder does not exist"
+    assert caught.value.path == str(target.parent)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_over_a_folder_raises_output_error_and_leaves_nothing(
+    view: GraphView, tmp_path: Path
+) -> None:
+    (tmp_path / "view.html").mkdir()
+    with pytest.raises(OutputError, match=r"view\.html: Is a directory"):
+        view.write(tmp_path / "view.html")
+    assert [p.name for p in tmp_path.iterdir()] == ["view.html"]
+
+
+@pytest.mark.parametrize("failing", ["fsync", "replace"])
+def test_failed_write_keeps_the_old_file(
+    view: GraphView, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    target = tmp_path / "view.html"
+    target.write_text("the previous page", encoding="utf-8")
+    target.chmod(0o640)
+
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, failing, disk_full)
+    with pytest.raises(OutputError) as caught:
+        view.write(target)
+    assert str(caught.value) == f"{target}: No space left on device"
+    assert isinstance(caught.value.__cause__, OSError)
+    assert target.read_text(encoding="utf-8") == "the previous page"
+    assert [p.name for p in tmp_path.iterdir()] == ["view.html"]  # no temporary file left
+
+
+def test_rewrite_keeps_the_file_mode(view: GraphView, tmp_path: Path) -> None:
+    target = tmp_path / "view.html"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o600)
+    view.write(target)
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.read_text(encoding="utf-8") == view.to_html()
+
+
+def synthetic_graph(nodes: int, edges: int, seed: int = 11) -> nx.MultiDiGraph:
+    """A big graph with the report's attributes (see tests/bench/bench_view.py for timings)."""
+    rng = random.Random(seed)
+    categories = ["Threat", "Remedy", "Instrument", "Stakeholder", "Value", "Event"]
+    graph = nx.MultiDiGraph()
+    for i in range(nodes):
+        graph.add_node(
+            f"{ENTITY}{i}", label=f"Entity {i}", category=categories[i % len(categories)],
+            description=f"Description of entity {i}.", iri=f"{ENTITY}{i}",
+        )  # fmt: skip
+    added = 0
+    while added < edges:  # graph.number_of_edges() would recount every edge each time
+        u, v, p = rng.randrange(nodes), rng.randrange(nodes), rng.randrange(8)
+        if graph.has_edge(f"{ENTITY}{u}", f"{ENTITY}{v}", key=f"{ONTOLOGY}p{p}"):
+            continue  # edges are keyed by predicate: the same triple would replace one
+        added += 1
+        graph.add_edge(
+            f"{ENTITY}{u}",
+            f"{ENTITY}{v}",
+            key=f"{ONTOLOGY}p{p}",
+            predicate=f"{ONTOLOGY}p{p}",
+            label=f"p{p}",
+            passages=[
+                {"id": f"{PASSAGE}{u}", "number": u, "quote": f"Entity {u} is linked to {v}."}
+            ],
+        )
+    return graph
+
+
+def test_big_graph_is_drawn_without_physics(tmp_path: Path) -> None:
+    # How long it takes is measured by tests/bench/bench_view.py, not here.
+    graph = synthetic_graph(10_000, 30_000)
+    view = build_view(graph)
+    view.write(tmp_path / "big.html")
+    assert not view.physics  # too big for the browser to simulate in time
+    assert len(view.nodes) == 10_000
+
+
+# -- in chromium ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    try:
+        with launch() as browser:
+            yield browser
+    except ChromiumMissingError as e:
+        pytest.fail(str(e))  # CI installs chromium: a missing browser must not pass quietly
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    yield context.new_page()
+    context.close()
+
+
+def _open(page: Page, path: Path) -> PageLog:
+    log = watch(page)
+    page.goto(path.as_uri())
+    page.wait_for_function("document.body.dataset.ready === '1'", timeout=20_000)
+    return log
+
+
+def _drawn(page: Page) -> dict[str, int]:
+    counts: dict[str, int] = page.evaluate("window.octographView.drawn()")
+    return counts
+
+
+@pytest.mark.browser
+def test_page_draws_every_node_and_edge_offline(
+    page: Page, view: GraphView, graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    # Written in one folder and moved to another: nothing may depend on files around it.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    moved = tmp_path / "b" / "moved.html"
+    os.replace(view.write(tmp_path / "a" / "view.html"), moved)
+    log = _open(page, moved)
+    assert _drawn(page) == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    assert page.evaluate("window.octographView.nodes.length") == graph.number_of_nodes()
+    assert page.evaluate("window.octographView.edges.length") == graph.number_of_edges()
+    # Physics has settled and stopped, so the picture holds still.
+    assert page.evaluate("window.octographView.network.physics.physicsEnabled") is False
+    assert page.inner_text("h1") == "Cybercrime report"
+    legend = page.locator("#og-categories label").all_inner_texts()
+    assert [line.split()[0] for line in legend] == [c.name for c in view.categories]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "view.png"))
+    assert log.errors == []
+    assert log.remote_requests() == []
+    assert log.requests == [moved.as_uri()]
+
+
+@pytest.mark.browser
+def test_search_focuses_the_best_match(page: Page, view: GraphView, tmp_path: Path) -> None:
+    log = _open(page, view.write(tmp_path / "view.html"))
+    # A prefix beats a longer label containing it; case does not matter.
+    page.fill("#og-query", "RANSOM")
+    page.press("#og-query", "Enter")
+    assert page.evaluate("window.octographView.network.getSelectedNodes()") == [
+        ENTITY + "ransomware"
+    ]
+    assert page.inner_text("#og-panel h2") == "Ransomware"
+    assert page.evaluate("window.octographView.focus('as-a-SERVICE')") == ENTITY + "raas"
+    assert page.evaluate("window.octographView.network.getSelectedNodes()") == [ENTITY + "raas"]
+    assert page.evaluate("window.octographView.focus('no such thing')") is None
+    assert page.inner_text("#og-search-status") == "No visible node matches."
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_clicking_an_edge_shows_its_quote(page: Page, view: GraphView, tmp_path: Path) -> None:
+    log = _open(page, view.write(tmp_path / "view.html"))
+    edge = _edge(view, "police", "uses", "budapest")
+    point = page.evaluate("id => window.octographView.edgeCenter(id)", edge["id"])
+    box = page.locator("#og-network").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    panel = page.locator("#og-panel")
+    assert panel.get_attribute("data-kind") == "edge"
+    assert panel.get_attribute("data-id") == edge["id"]
+    assert page.inner_text("#og-panel h2") == "uses"
+    assert page.locator("#og-panel .og-quote").all_inner_texts() == [
+        "\u00b67 \u201cLaw enforcement relies on the Budapest Convention.\u201d"
+    ]
+    assert "Law enforcement" in page.inner_text("#og-panel .og-ends")
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_clicking_a_node_lists_its_links(page: Page, view: GraphView, tmp_path: Path) -> None:
+    log = _open(page, view.write(tmp_path / "view.html"))
+    point = page.evaluate(
+        """id => {
+            const v = window.octographView.network;
+            return v.canvasToDOM(v.getPositions([id])[id]);
+        }""",
+        ENTITY + "budapest",
+    )
+    box = page.locator("#og-network").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert page.inner_text("#og-panel h2") == "Budapest Convention"
+    text = page.inner_text("#og-panel")
+    assert "Instrument" in text
+    assert "The 2001 convention." in text
+    assert "Outgoing (1)" in text
+    assert "Incoming (2)" in text
+    assert "\u00b630 \u201cCooperation needs the treaty.\u201d" in text
+    assert "\u00b631 \u201cStates should ratify it.\u201d" in text
+    # The other end of a link is a button that moves to that node.
+    page.get_by_role("button", name="Law enforcement").click()
+    assert page.inner_text("#og-panel h2") == "Law enforcement"
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_filters_hide_and_show_nodes_and_edges(
+    page: Page, view: GraphView, graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    log = _open(page, view.write(tmp_path / "view.html"))
+    threats = {n for n, c in graph.nodes(data="category") if c == "Threat"}
+    page.uncheck("#og-categories input[value='Threat']")
+    assert _drawn(page) == {
+        "nodes": graph.number_of_nodes() - len(threats),
+        "edges": sum(1 for u, v in graph.edges() if not {u, v} & threats),
+    }
+    # Search skips hidden nodes.
+    assert page.evaluate("window.octographView.focus('ransomware')") is None
+    page.check("#og-categories input[value='Threat']")
+    page.uncheck(f"#og-predicates input[value='{ONTOLOGY}addresses']")
+    assert _drawn(page) == {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges() - 3,
+    }
+    page.check(f"#og-predicates input[value='{ONTOLOGY}addresses']")
+    assert _drawn(page) == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_hostile_text_is_shown_as_text_and_never_runs(
+    page: Page, graph: nx.MultiDiGraph, tmp_path: Path
+) -> None:
+    view = build_view(graph, title=XSS_TITLE)
+    log = _open(page, view.write(tmp_path / "view.html"))
+    assert page.inner_text("h1") == XSS_TITLE
+    assert page.title() == XSS_TITLE
+    assert page.evaluate("window.octographView.focus('onerror')") == ENTITY + "hostile"
+    assert page.inner_text("#og-panel h2") == XSS_LABEL
+    assert XSS_DESCRIPTION in page.inner_text("#og-panel")
+    assert f"\u00b621 \u201c{XSS_QUOTE}\u201d" in page.inner_text("#og-panel")
+    # Clicking every link and button the panel offers runs nothing either.
+    for button in page.locator("#og-panel-body button").all():
+        button.click()
+    page.wait_for_timeout(200)  # time for an injected onerror to have fired
+    assert page.locator("#og-panel img, #og-panel a, #og-panel script").count() == 0
+    assert page.evaluate("typeof window.pwned") == "undefined"
+    assert log.errors == []
+    assert log.remote_requests() == []
+
+
+@pytest.mark.browser
+def test_jupyter_iframe_draws_without_files(page: Page, view: GraphView) -> None:
+    log = watch(page)
+    page.set_content(view._repr_html_())
+    frame = page.frames[1]
+    frame.wait_for_function("document.body.dataset.ready === '1'", timeout=20_000)
+    counts = frame.evaluate("window.octographView.drawn()")
+    assert counts == {"nodes": len(view.nodes), "edges": len(view.edges)}
+    assert log.errors == []
+    assert log.remote_requests() == []
+
+
+@pytest.mark.browser
+def test_same_graph_gives_the_same_picture(
+    chromium: Browser, view: GraphView, tmp_path: Path
+) -> None:
+    path = view.write(tmp_path / "view.html")
+    pictures = []
+    for _ in range(2):
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        _open(page, path)
+        pictures.append(page.evaluate("window.octographView.network.getPositions()"))
+        context.close()
+    assert pictures[0] == pictures[1]
+    assert len(pictures[0]) == len(view.nodes)
+
+
+@pytest.mark.browser
+def test_big_graph_draws_without_physics_and_labels_on_zoom(page: Page, tmp_path: Path) -> None:
+    graph = synthetic_graph(3_000, 9_000)
+    view = build_view(graph)
+    log = _open(page, view.write(tmp_path / "big.html"))
+    assert _drawn(page) == {"nodes": 3_000, "edges": 9_000}
+    assert page.evaluate("window.octographView.network.physics.physicsEnabled") is False
+    # Labels are too small to read at first; they come for the nodes zoomed in on.
+    label = "window.octographView.nodes.get(id).label"
+    assert page.evaluate(f"id => {label}", f"{ENTITY}2999") is None
+    assert page.evaluate("window.octographView.focus('Entity 2999')") == f"{ENTITY}2999"
+    assert page.evaluate(f"id => {label}", f"{ENTITY}2999") == "Entity 2999"
+    assert log.errors == []
