@@ -131,6 +131,10 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     if not folder.is_dir():
         raise OutputError("folder does not exist", path=str(folder))
     try:
+        # mkstemp gives 0600; keep the mode of the file being replaced, or the usual 0644
+        # (the process umask cannot be read without briefly changing it for every thread).
+        mode = target.stat().st_mode & 0o777 if target.is_file() else 0o644
+        # The temporary file sits in the same folder so that os.replace is an atomic rename.
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
         raise OutputError(e.strerror or str(e), path=str(target)) from e
@@ -138,7 +142,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            os.fsync(f.fileno())  # on disk before the rename makes it the file
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)

@@ -112,6 +112,7 @@ def test_export_failure_keeps_the_old_file(
     assert list(tmp_path.iterdir()) == [target]
 
 
+# Thirteen (message, threat) pairs: see the threats-by-message question.
 QUERY = "SELECT ?m ?t WHERE { ?m octo:identifiesThreat ?t } ORDER BY ?m ?t"
 
 
@@ -119,15 +120,15 @@ def test_query_csv_json_xml_tsv_parse(capsys: pytest.CaptureFixture[str]) -> Non
     _, out, _ = call(capsys, "query", QUERY, "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["m", "t"]
-    assert len(rows) == 11
+    assert len(rows) == 14
     _, out, _ = call(capsys, "query", QUERY, "--format", "json")
-    assert len(json.loads(out)["results"]["bindings"]) == 10
+    assert len(json.loads(out)["results"]["bindings"]) == 13
     _, out, _ = call(capsys, "query", QUERY, "--format", "xml")
     ns = {"s": "http://www.w3.org/2005/sparql-results#"}
-    assert len(ElementTree.fromstring(out).findall("s:results/s:result", ns)) == 10
+    assert len(ElementTree.fromstring(out).findall("s:results/s:result", ns)) == 13
     _, out, _ = call(capsys, "query", QUERY, "--format", "tsv")
     assert out.splitlines()[0] == "?m\t?t"
-    assert len(out.splitlines()) == 11
+    assert len(out.splitlines()) == 14
 
 
 def test_query_table_shows_labels_and_the_cut(capsys: pytest.CaptureFixture[str]) -> None:
