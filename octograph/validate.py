@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECKS", "Problem", "ValidationReport", "validate"]
 
-CHECKS = ("shacl", "quotes", "declared", "labels", "passages", "provenance")
+CHECKS = ("shacl", "quotes", "declared", "labels", "passages", "provenance", "unfinished")
 
 # Built-in terms every RDF tool knows; everything else the data use must be in the ontology.
 _BUILTIN = {
@@ -302,6 +302,14 @@ def _provenance(kg: KnowledgeGraph, report: ValidationReport) -> None:
         )
 
 
+def _unfinished(kg: KnowledgeGraph, report: ValidationReport) -> None:
+    rows = _select(kg, "SELECT ?x ?todo WHERE { ?x octo:todo ?todo } ORDER BY ?x")
+    drafted = _select(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?p a octo:Passage }")
+    report.counts["unfinished"] = int(_v(drafted[0], "n")) if drafted else 0
+    for row in rows:
+        report.problems.append(Problem("unfinished", _curie(_v(row, "x")), _v(row, "todo")))
+
+
 def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> ValidationReport:
     """Run *checks* on *kg* and collect every problem (a report with no problems is valid).
 
@@ -317,6 +325,7 @@ def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> Validation
         "labels": _labels,
         "passages": _passages,
         "provenance": _provenance,
+        "unfinished": _unfinished,
     }
     for check in checks:
         runners[check](kg, report)
