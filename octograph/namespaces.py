@@ -82,6 +82,7 @@ class OCTO(DefinedNamespace):
     legallyBinding: URIRef
     location: URIRef
     mentionsStakeholder: URIRef
+    mentions: URIRef
     messageNumber: URIRef
     moreThan: URIRef
     namesTension: URIRef
@@ -108,5 +109,6 @@ class OCTO(DefinedNamespace):
     sourceText: URIRef
     supportedBy: URIRef
     theme: URIRef
+    todo: URIRef
     undermines: URIRef
     webAddress: URIRef
