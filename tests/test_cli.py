@@ -280,3 +280,37 @@ def test_graph_export_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path
     )
     assert code == 0, err
     assert "Remedy" in out.read_text(encoding="utf-8")
+
+
+def test_search_prints_passages_and_exits_1_when_nothing_matches(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = call(capsys, "search", "WHOIS", "--format", "json")
+    assert code == 0
+    [hit] = json.loads(out)
+    assert (hit["number"], hit["message"]) == (36, 7)
+    code, out, _ = call(capsys, "search", "xylophone")
+    assert (code, out) == (1, "0 passages\n")
+
+
+def test_diff_of_a_report_with_itself(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "diff", "octopus-2019", "octopus-2019", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["figures"] == []
+
+
+def test_draft_writes_a_folder_and_refuses_a_known_id(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    mini = Path(__file__).parent / "data" / "mini-report.txt"
+    code, out, err = call(
+        capsys, "draft", str(mini), "--id", "mini-2030", "-o", str(tmp_path / "mini-2030")
+    )
+    assert code == 0, err
+    assert out.startswith(f"{tmp_path / 'mini-2030'}: 8 passages, 2 key messages")
+    code, _, err = call(
+        capsys, "draft", str(mini), "--id", "octopus-2019", "-o", str(tmp_path / "again")
+    )
+    assert code == 2
+    assert err == "error: a report with id 'octopus-2019' exists already (use --force)\n"
+    assert not (tmp_path / "again").exists()
