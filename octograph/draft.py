@@ -31,6 +31,8 @@ SELECT ?entity ?label WHERE {
     { ?entity rdfs:label ?label } UNION { ?entity skos:prefLabel ?label }
     UNION { ?entity skos:altLabel ?label }
     ?entity a ?class .
+    # Things of the report's own kinds: not taxonomy concepts, which name incident classes.
+    FILTER(STRSTARTS(STR(?class), "https://w3id.org/octograph/ontology#"))
     FILTER(STRSTARTS(STR(?entity), "https://w3id.org/octograph/id/"))
     FILTER(LANG(?label) = "" || LANGMATCHES(LANG(?label), "en"))
     FILTER NOT EXISTS { ?entity a octo:Passage }

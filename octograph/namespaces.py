@@ -56,6 +56,7 @@ class OCTO(DefinedNamespace):
     benefits: URIRef
     between: URIRef
     blueprintFor: URIRef
+    cetsNumber: URIRef
     citesEvent: URIRef
     citesInstrument: URIRef
     concernsInstrument: URIRef
@@ -78,6 +79,7 @@ class OCTO(DefinedNamespace):
     inPreparation: URIRef
     inReport: URIRef
     involves: URIRef
+    iso3166Alpha2Code: URIRef
     legalBasisFor: URIRef
     legallyBinding: URIRef
     location: URIRef
@@ -86,6 +88,7 @@ class OCTO(DefinedNamespace):
     messageNumber: URIRef
     moreThan: URIRef
     namesTension: URIRef
+    noMappingReason: URIRef
     noStatementReason: URIRef
     observedSince: URIRef
     openToAnyCountry: URIRef

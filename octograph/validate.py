@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECKS", "Problem", "ValidationReport", "validate"]
 
-CHECKS = ("shacl", "quotes", "declared", "labels", "passages", "provenance", "unfinished")
+CHECKS = ("shacl", "quotes", "declared", "labels", "passages", "provenance", "unfinished", "skos")
 
 # Built-in terms every RDF tool knows; everything else the data use must be in the ontology.
 _BUILTIN = {
@@ -225,13 +225,20 @@ def _labels(kg: KnowledgeGraph, report: ValidationReport) -> None:
         }}""",
     )
     graphs = set(kg.graph_names())
-    labelled = {_v(r, "x") for r in _select(kg, "SELECT DISTINCT ?x WHERE { ?x rdfs:label ?l }")}
+    labelled = {
+        _v(r, "x")
+        for r in _select(
+            kg,
+            "SELECT DISTINCT ?x WHERE { ?x rdfs:label ?l "
+            'FILTER(LANGMATCHES(LANG(?l), "en") || LANG(?l) = "") }',
+        )
+    }
     typed = {_v(r, "x") for r in _select(kg, "SELECT DISTINCT ?x WHERE { ?x a ?c }")}
     entities = [_v(r, "x") for r in rows if _v(r, "x") not in graphs or _v(r, "x") in typed]
     report.counts["labels"] = len(entities)
     for iri in sorted(entities):
         if iri not in labelled:
-            report.problems.append(Problem("labels", _curie(iri), "has no rdfs:label"))
+            report.problems.append(Problem("labels", _curie(iri), "has no rdfs:label in English"))
         if iri not in typed:
             report.problems.append(Problem("labels", _curie(iri), "has no rdf:type"))
 
@@ -310,6 +317,13 @@ def _unfinished(kg: KnowledgeGraph, report: ValidationReport) -> None:
         report.problems.append(Problem("unfinished", _curie(_v(row, "x")), _v(row, "todo")))
 
 
+def _skos(kg: KnowledgeGraph, report: ValidationReport) -> None:
+    from octograph.taxonomy import concept_count, skos_problems
+
+    report.problems.extend(Problem(*problem) for problem in skos_problems(kg))
+    report.counts["skos"] = concept_count(kg)
+
+
 def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> ValidationReport:
     """Run *checks* on *kg* and collect every problem (a report with no problems is valid).
 
@@ -325,6 +339,7 @@ def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> Validation
         "labels": _labels,
         "passages": _passages,
         "provenance": _provenance,
+        "skos": _skos,
         "unfinished": _unfinished,
     }
     for check in checks:
