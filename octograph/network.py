@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -51,9 +53,11 @@ SELECT ?node ?category ?class ?label ?description WHERE {{
     VALUES ?top {{ {" ".join(f"<{OCTO}{c}>" for c in CATEGORIES)} }}
     ?node a ?class . ?class rdfs:subClassOf* ?top .
     BIND(STRAFTER(STR(?top), "#") AS ?category)
+    OPTIONAL {{ ?node rdfs:label ?chosen FILTER(LANGMATCHES(LANG(?chosen), ?lang)) }}
     OPTIONAL {{
-        ?node rdfs:label ?label FILTER(LANGMATCHES(LANG(?label), "en") || LANG(?label) = "")
+        ?node rdfs:label ?english FILTER(LANGMATCHES(LANG(?english), "en") || LANG(?english) = "")
     }}
+    BIND(COALESCE(?chosen, ?english) AS ?label)
     OPTIONAL {{ ?node rdfs:comment ?description }}
 }}"""
 
@@ -81,6 +85,7 @@ def to_networkx(
     message: int | None = None,
     messages: bool = True,
     passages: bool = False,
+    lang: str = "en",
 ) -> nx.MultiDiGraph:
     """The report's entities and the relations its passages state, as a directed multigraph.
 
@@ -96,6 +101,7 @@ def to_networkx(
         message: keep only what the passages of key message *message* state.
         messages: include key-message nodes and their edges.
         passages: include a node per passage with a ``states`` edge to each entity it names.
+        lang: label nodes in this language where the graph has a label in it (else English).
 
     >>> from octograph import load
     >>> g = to_networkx(load(), message=1)
@@ -111,7 +117,10 @@ def to_networkx(
             f"(choose from {', '.join(CATEGORIES)})"
         )
     best: dict[str, tuple[int, dict[str, str]]] = {}
-    for sol in solutions(kg.store, _NODES):
+    if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+        raise NotFoundError(f"{lang!r} is not a language tag (e.g. en, fr)")
+    nodes_query = _NODES.replace("?lang", json.dumps(lang))
+    for sol in solutions(kg.store, nodes_query):
         iri, category = _value(sol["node"]), _value(sol["category"])
         rank = CATEGORIES.index(category)
         attrs = {

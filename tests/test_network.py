@@ -135,3 +135,11 @@ def test_view_step_does_not_mutate_the_callers_graph(kg: KnowledgeGraph) -> None
     before = nx.MultiDiGraph(graph)
     build_view(graph).to_html()
     assert nx.utils.graphs_equal(graph, before)
+
+
+def test_labels_in_french_where_the_graph_has_them(kg: KnowledgeGraph) -> None:
+    graph = to_networkx(kg, lang="fr")
+    assert graph.nodes[KG + "council-of-europe"]["label"] == "Conseil de l'Europe"
+    assert graph.nodes[KG + "voters"]["label"] == "voters"  # no French label: English
+    with pytest.raises(NotFoundError, match="not a language tag"):
+        to_networkx(kg, lang='fr") } INJECT {')
