@@ -304,7 +304,12 @@ def shortest_path(graph: nx.MultiDiGraph, source: str, target: str) -> list[dict
     Raises:
         NotFoundError: there is no chain between them.
     """
-    simple = graph.to_undirected(as_view=True)
+    # A simple graph built in sorted order: the search visits neighbours in insertion order,
+    # so the same graph gives the same chain in every process (a view of the multigraph
+    # would follow set order, which changes with the hash seed).
+    simple = nx.Graph()
+    simple.add_nodes_from(sorted(graph.nodes))
+    simple.add_edges_from(sorted({tuple(sorted((u, v))) for u, v in graph.edges()}))
     try:
         nodes = nx.shortest_path(simple, source, target)
     except nx.NetworkXNoPath as e:
