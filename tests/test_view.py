@@ -634,3 +634,24 @@ def test_big_graph_draws_without_physics_and_labels_on_zoom(page: Page, tmp_path
     assert page.evaluate("window.octographView.focus('Entity 2999')") == f"{ENTITY}2999"
     assert page.evaluate(f"id => {label}", f"{ENTITY}2999") == "Entity 2999"
     assert log.errors == []
+
+
+@pytest.mark.browser
+def test_the_report_view_draws_everything_and_quotes_the_report(page: Page, tmp_path: Path) -> None:
+    """The bundled report's own page: the picture in the README comes from this test."""
+    from octograph import load
+
+    kg = load()
+    graph = kg.to_networkx()
+    log = _open(page, build_view(graph, title="Octopus Conference 2019").write(tmp_path / "r.html"))
+    assert _drawn(page) == {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
+    page.evaluate("window.octographView.focus('Lanzarote Convention')")
+    panel = page.inner_text("#og-panel")
+    assert "Lanzarote Convention" in panel
+    assert "¶27" in panel
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.octographView.network.unselectAll()")
+    page.evaluate("window.octographView.network.fit()")
+    page.screenshot(path=str(ARTIFACTS / "report-view.png"))
+    assert log.errors == []
+    assert log.remote_requests() == []
