@@ -18,6 +18,7 @@ from octograph.errors import OctographError, QueryError
 
 if TYPE_CHECKING:
     from octograph.load import KnowledgeGraph
+    from octograph.store import RemoteOptions
 
 __all__ = ["main"]
 
@@ -35,7 +36,41 @@ class _Parser(argparse.ArgumentParser):
 def _kg(args: argparse.Namespace) -> KnowledgeGraph:
     from octograph.load import load
 
-    return load(args.data or None, engine=args.engine)
+    store = getattr(args, "store", "oxigraph")
+    remote = _remote_options() if store.startswith("sparql:") else None
+    return load(args.data or None, engine=args.engine, store=store, remote=remote)
+
+
+def _remote_options() -> RemoteOptions:
+    """Credentials and endpoints of a SPARQL server, from the environment (read here only)."""
+    from octograph.store import RemoteOptions
+
+    env = os.environ
+    return RemoteOptions(
+        user=env.get("OCTOGRAPH_SPARQL_USER") or None,
+        password=env.get("OCTOGRAPH_SPARQL_PASSWORD"),
+        update_url=env.get("OCTOGRAPH_SPARQL_UPDATE") or None,
+        graph_store_url=env.get("OCTOGRAPH_SPARQL_GRAPH_STORE") or None,
+    )
+
+
+class _Progress:
+    """Progress of a long load on stderr: a line each tenth of the way, for big inputs only."""
+
+    def __init__(self, what: str, threshold: int = 50_000) -> None:
+        self.what, self.threshold, self.shown = what, threshold, -1
+
+    def __call__(self, graphs: int, total_graphs: int, done: int, total: int) -> None:
+        if total < self.threshold:
+            return
+        tenth = done * 10 // max(total, 1)
+        if tenth > self.shown:
+            self.shown = tenth
+            print(
+                f"{self.what}: {graphs}/{total_graphs} graphs, {done}/{total} triples",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 def _write(args: argparse.Namespace, data: bytes) -> None:
@@ -226,6 +261,84 @@ def cmd_query(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_push(args: argparse.Namespace) -> int:
+    """Load the data into a persistent store, or push it to a SPARQL server, and verify it."""
+    from octograph.store import parse_spec
+
+    spec = parse_spec(args.store)
+    if spec.kind == "sparql":
+        from octograph.load import load
+        from octograph.push import push
+        from octograph.store import SparqlStore
+
+        remote = SparqlStore(spec.url or "", _remote_options())
+        kg = load(args.data or None)
+        report = push(kg, remote, batch=args.batch, progress=_Progress("push"))
+        remote.close()
+    elif spec.path is not None:
+        import time
+
+        from octograph.load import KnowledgeGraph, bundled_data, bundled_ontology, data_files
+        from octograph.push import PushReport
+        from octograph.query import solutions
+        from octograph.store import open_persistent
+
+        started = time.perf_counter()
+        files = data_files([Path(p) for p in args.data] if args.data else [bundled_data()])
+
+        def progress(done: int, total: int) -> None:
+            if total >= 200 and done % max(total // 10, 1) == 0:
+                print(f"load: {done}/{total} files", file=sys.stderr, flush=True)
+
+        store, own, _ = open_persistent(
+            spec.path, files, bundled_ontology(), rebuild=args.force, progress=progress
+        )
+        kg = KnowledgeGraph(store, files=files, own_default=own, location=str(spec))
+        union = next(iter(solutions(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"]
+        report = PushReport(
+            len(kg.graph_names()),
+            len(kg),
+            int(union.value) if union is not None else 0,
+            time.perf_counter() - started,
+        )
+    else:
+        raise OctographError(
+            f"{spec}: push and load take --store sparql:URL or --store oxigraph:PATH"
+        )
+    print(
+        f"{spec}: {report.graphs} graphs, {report.quads} quads, {report.union} triples in the "
+        f"union, verified ({report.seconds:.1f} s)"
+    )
+    return EXIT_OK
+
+
+def cmd_taxonomy_import(args: argparse.Namespace) -> int:
+    from octograph.taxonomy import convert
+
+    _write(args, convert(args.file))
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from octograph.docs import write_docs
+
+    for path in write_docs(_kg(args), args.output):
+        print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from octograph.synth import synthesize
+
+    summary = synthesize(args.output, reports=args.reports, seed=args.seed)
+    print(
+        f"wrote {args.output}: {summary['reports']} reports, {summary['passages']} passages, "
+        f"{summary['shared_entities']} shared entities",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from octograph.server import serve  # Starlette and uvicorn load only for this command
 
@@ -239,6 +352,55 @@ def cmd_serve(args: argparse.Namespace) -> int:
         cors=args.cors,
         workers=args.workers,
     )
+    return EXIT_OK
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from octograph.draft import make_draft, read_text, write_draft
+    from octograph.errors import OutputError
+    from octograph.prefixes import ID
+
+    text = read_text(Path(args.report))
+    kg = _kg(args)
+    if not args.force and kg.query(f"ASK {{ <{ID}{args.id}> a octo:Report }}").boolean:
+        raise OutputError(f"a report with id {args.id!r} exists already (use --force)")
+    draft = make_draft(text, args.id, kg)
+    target = Path(args.output or args.id)
+    write_draft(draft, target, force=args.force)
+    found = sum(len(m) for m in draft.mentions.values())
+    print(
+        f"{target}: {len(draft.passages)} passages, {len(set(draft.messages.values()))} key "
+        f"messages, {found} mentions of known entities; next: octograph --data {target} validate"
+    )
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from octograph.search import MARK_END, MARK_START, PassageIndex
+
+    hits = PassageIndex(_kg(args)).search(" ".join(args.text), limit=args.limit)
+    if args.format == "json":
+        print(json.dumps([h.as_dict() for h in hits], indent=2, ensure_ascii=False))
+        return EXIT_OK
+    bold, plain = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
+    for hit in hits:
+        where = f"message {hit.message}, " if hit.message else ""
+        print(f"¶{hit.number} ({where}{hit.report.rsplit('/', 1)[-1]})  {hit.passage}")
+        print("   " + hit.snippet.replace(MARK_START, bold).replace(MARK_END, plain))
+        if hit.entities:
+            print("   states: " + "; ".join(label for _, label in hit.entities))
+    print(f"{len(hits)} passage{'s' if len(hits) != 1 else ''}")
+    return EXIT_OK if hits else EXIT_FAILED
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from octograph.diff import diff_reports
+
+    diff = diff_reports(_kg(args), args.a, args.b)
+    if args.format == "json":
+        print(json.dumps(diff.as_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        print(diff.text(), end="")
     return EXIT_OK
 
 
@@ -261,6 +423,17 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="PATH",
             default=[] if default else argparse.SUPPRESS,
             help="an RDF file or folder to load instead of the bundled report (repeatable)",
+        )
+        target.add_argument(
+            "--store",
+            metavar="SPEC",
+            default=(os.environ.get("OCTOGRAPH_STORE") or "oxigraph")
+            if default
+            else argparse.SUPPRESS,
+            help="where the graph lives: oxigraph (in memory, default), oxigraph:PATH (on disk, "
+            "rebuilt when the data change), memory (rdflib), sparql:URL (a SPARQL 1.1 server; "
+            "credentials in OCTOGRAPH_SPARQL_USER and OCTOGRAPH_SPARQL_PASSWORD); "
+            "env OCTOGRAPH_STORE",
         )
         target.add_argument(
             "--engine",
@@ -289,7 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate",
         parents=[common],
-        help="SHACL, quotes at their offsets, declared terms, labels; exit 1 if invalid",
+        help="SHACL, quotes at their offsets, declared terms, labels, SKOS; exit 1 if invalid",
     )
     p.set_defaults(func=cmd_validate)
 
@@ -376,6 +549,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_query)
     p = sub.add_parser(
+        "draft", parents=[common], help="draft a new report's data folder from its plain text"
+    )
+    p.add_argument("report", metavar="REPORT.txt", help="the report as UTF-8 plain text")
+    p.add_argument("--id", required=True, help="the report's id, e.g. octopus-2021")
+    p.add_argument("-o", "--output", metavar="DIR", help="the folder to write (default: ./ID)")
+    p.add_argument("--force", action="store_true", help="replace an existing folder or id")
+    p.set_defaults(func=cmd_draft)
+
+    p = sub.add_parser("search", parents=[common], help="find passages by words, ranked")
+    p.add_argument("text", nargs="+", help='words (all must match), "a phrase", prefix*')
+    p.add_argument("--limit", type=int, default=20, help="at most this many passages")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("diff", parents=[common], help="compare two reports")
+    p.add_argument("a", metavar="REPORT_A", help="report id, IRI, CURIE or label")
+    p.add_argument("b", metavar="REPORT_B", help="report id, IRI, CURIE or label")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser(
         "serve", parents=[common], help="a read-only SPARQL 1.1 endpoint and pages for people"
     )
     p.add_argument(
@@ -413,6 +607,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cors", metavar="ORIGIN", help="allow cross-origin requests from ORIGIN")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
     p.set_defaults(func=cmd_serve)
+
+    for name, text in (
+        ("push", "write the data to --store sparql:URL or oxigraph:PATH and verify the counts"),
+        ("load", "the same as push (reads better for --store oxigraph:PATH)"),
+    ):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument(
+            "--batch",
+            type=int,
+            default=50_000,
+            metavar="N",
+            help="triples per batch sent to a server (default 50000)",
+        )
+        p.add_argument(
+            "--force", action="store_true", help="rebuild a persistent store even if unchanged"
+        )
+        p.set_defaults(func=cmd_push)
+
+    p = sub.add_parser("taxonomy", help="incident taxonomies: MISP machine-tag JSON -> SKOS")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = actions.add_parser(
+        "import",
+        parents=[output],
+        help="convert a MISP taxonomy (machinetag.json) to a SKOS concept scheme (TriG)",
+    )
+    p.add_argument("file", metavar="FILE", help="the MISP machinetag.json file")
+    p.set_defaults(func=cmd_taxonomy_import)
+
+    p = sub.add_parser(
+        "docs",
+        parents=[common],
+        help="write HTML documentation of the ontology, with examples and a diagram",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="DIR",
+        help="the folder (it must exist) to write index.html and model.svg into",
+    )
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("synth", help="write a synthetic corpus of reports for benchmarks")
+    p.add_argument("--reports", type=int, default=100, metavar="N", help="how many (default 100)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same bytes)")
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write")
+    p.set_defaults(func=cmd_synth)
     return parser
 
 
@@ -431,7 +672,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(EXIT_USAGE)
         code = args.func(args)
     except OctographError as e:
-        print(f"error: {e}", file=sys.stderr)
+        from octograph.store import redact  # a URL in a message never shows its password
+
+        print(f"error: {redact(str(e))}", file=sys.stderr)
         code = EXIT_USAGE
     except BrokenPipeError:
         # `octograph export | head`: the reader left; that is not an error of ours.

@@ -49,7 +49,8 @@ def to_json(results: Results) -> str:
         for row in results.rows
     ]
     doc = {"head": {"vars": results.variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, indent=1)
+    # No indent: json's C encoder only serves compact output, ~2.5x faster on large results.
+    return json.dumps(doc, ensure_ascii=False)
 
 
 def _xml_term(term: Term) -> str:

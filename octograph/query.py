@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError, QueryError
-from octograph.prefixes import ONTOLOGY_GRAPH, PREFIXES
+from octograph.prefixes import ID, ONTOLOGY_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
     from octograph.load import KnowledgeGraph
@@ -181,6 +181,11 @@ def solutions(store: ox.Store, query: str) -> ox.QuerySolutions:
     return result
 
 
+def _select(kg: KnowledgeGraph, query: str) -> Iterable[ox.QuerySolution]:
+    """The solutions of SELECT *query* on *kg*'s store, or on its server if it has one."""
+    return kg.remote.select(query) if kg.remote is not None else solutions(kg.store, query)
+
+
 def _label_index(kg: KnowledgeGraph) -> dict[str, list[tuple[str, str]]]:
     """Labels, case-folded, -> (IRI, label as written)."""
     index: dict[str, list[tuple[str, str]]] = {}
@@ -188,7 +193,7 @@ def _label_index(kg: KnowledgeGraph) -> dict[str, list[tuple[str, str]]]:
         f"SELECT DISTINCT ?s ?l WHERE {{ {{ ?s <{RDFS_LABEL}> ?l }} "
         f"UNION {{ ?s <{SKOS_PREFLABEL}> ?l }} }}"
     )
-    for sol in solutions(kg.store, q):
+    for sol in _select(kg, q):
         s, lab = sol["s"], sol["l"]
         if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
             index.setdefault(lab.value.casefold(), []).append((s.value, lab.value))
@@ -214,10 +219,23 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and " " not in text:
         return ox.NamedNode(PREFIXES[prefix] + local)
-    index = _label_index(kg)
-    hits = index.get(text.casefold())
+    # The store finds the label first: listing every label in Python takes long on a big
+    # corpus (and on a server, a download); the full list is for suggestions after a miss.
+    needle = str(ox.Literal(text.lower()))
+    exact = (
+        f"SELECT DISTINCT ?s ?l WHERE {{ {{ ?s <{RDFS_LABEL}> ?l }} UNION "
+        f"{{ ?s <{SKOS_PREFLABEL}> ?l }} FILTER(LCASE(STR(?l)) = {needle}) }}"
+    )
+    hits = [
+        (sol["s"].value, sol["l"].value)
+        for sol in _select(kg, exact)
+        if isinstance(sol["s"], ox.NamedNode) and isinstance(sol["l"], ox.Literal)
+    ]
+    index = {} if hits else _label_index(kg)
+    hits = hits or index.get(text.casefold(), [])
     if hits:
-        return ox.NamedNode(sorted(hits)[0][0])
+        # A report's entity before an ontology term of the same name ("capacity building").
+        return ox.NamedNode(min(hits, key=lambda h: (not h[0].startswith(ID), h[0]))[0])
     import difflib
 
     close = difflib.get_close_matches(text.casefold(), list(index), n=3, cutoff=0.5)
@@ -228,13 +246,11 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
 # ---------------------------------------------------------------- running
 
 
-_SERVICE = re.compile(r"\bSERVICE\b", re.I)
-
-
 def _mask(text: str) -> str:
     """*text* with strings, IRIs and comments blanked out, keeping every position."""
-    pattern = r"'''.*?'''|\"\"\".*?\"\"\"|'[^'\n]*'|\"[^\"\n]*\"|<[^<>\s]*>|#[^\n]*"
-    return re.sub(pattern, lambda m: re.sub(r"[^\n]", " ", m.group()), text, flags=re.S)
+    from octograph.lexer import mask
+
+    return mask(text)
 
 
 def _with_values(text: str, bindings: Mapping[str, Term]) -> str:
@@ -273,14 +289,21 @@ def run(
     *,
     limit: int | None = None,
     allow_federation: bool = False,
+    engine: str | None = None,
+    lang: str = "en",
 ) -> Results:
     """Run SPARQL *text* on *kg*; *params* bind variables by name, resolved by resolve_param.
+
+    *engine* overrides ``kg.engine`` for this query ("oxigraph" or "rdflib"); *lang* is the
+    language labels are shown in where the graph has one (English otherwise).
 
     Raises:
         QueryError: the query does not parse (with line and column), or uses SERVICE while
             federation is not allowed.
     """
-    if not allow_federation and _SERVICE.search(_mask(text)):
+    from octograph.lexer import inspect_query
+
+    if not allow_federation and inspect_query(text).service:
         raise QueryError(
             "SERVICE is disabled: octograph does not query other endpoints "
             "unless --allow-federation is given"
@@ -299,10 +322,14 @@ def run(
                 f"FROM <{iri}> names a graph that is not loaded; octograph never fetches graphs"
             )
     bindings = {name: resolve_param(kg, value) for name, value in (params or {}).items()}
-    if kg.engine == "rdflib":
+    if (engine or kg.engine) == "rdflib":
         from octograph.rdflib_engine import run_rdflib
 
         results = run_rdflib(kg, text, bindings)
+    elif kg.remote is not None:
+        from octograph.store import run_remote, to_results
+
+        results = to_results(run_remote(kg.remote, text, bindings))
     else:
         try:
             raw = kg.store.query(
@@ -326,7 +353,7 @@ def run(
     if limit is not None and results.kind == "select" and len(results.rows) > limit:
         results.rows = results.rows[:limit]
         results.truncated = True
-    _add_labels(kg, results)
+    _add_labels(kg, results, lang)
     return results
 
 
@@ -335,21 +362,24 @@ def _collect(raw: Any) -> Results:
         return Results(kind="ask", boolean=bool(raw))
     if isinstance(raw, ox.QuerySolutions):
         variables = [v.value for v in raw.variables]
-        rows = [tuple(sol[v] for v in variables) for sol in raw]
+        rows = [tuple(sol) for sol in raw]  # a solution iterates its values in variable order
         return Results(kind="select", variables=variables, rows=rows)
     return Results(kind="graph", triples=list(raw))
 
 
-def _add_labels(kg: KnowledgeGraph, results: Results) -> None:
+def _add_labels(kg: KnowledgeGraph, results: Results, lang: str = "en") -> None:
+    """Label every IRI of *results*: in *lang* where there is one, else English, else any."""
+    if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+        raise QueryError(f"{lang!r} is not a language tag (e.g. en, fr)")
     iris = {t.value for row in results.rows for t in row if isinstance(t, ox.NamedNode)}
     if not iris:
         return
     values = " ".join(f"<{i}>" for i in sorted(iris))
     q = (
         f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}>|<{SKOS_PREFLABEL}> ?l "
-        "} ORDER BY ?s DESC(LANGMATCHES(LANG(?l), 'en')) ?l"
+        f"}} ORDER BY ?s DESC(LANGMATCHES(LANG(?l), '{lang}')) DESC(LANGMATCHES(LANG(?l), 'en')) ?l"
     )
-    for sol in solutions(kg.store, q):
+    for sol in _select(kg, q):
         s, lab = sol["s"], sol["l"]
         if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
             results.labels.setdefault(s.value, lab.value)
@@ -386,7 +416,7 @@ def add_why(kg: KnowledgeGraph, results: Results, text: str = "") -> Results:
             GRAPH ?g {{ ?s ?p ?o }}
             ?g a octo:Passage ; octo:passageNumber ?n ;
                oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact ?quote ] }}"""
-        for sol in solutions(kg.store, q):
+        for sol in _select(kg, q):
             key = (str(sol["s"]), str(sol["o"]))
             stated.setdefault(key, set()).add((int(sol["n"].value), sol["quote"].value))
     rows = []

@@ -147,7 +147,10 @@ def test_ask_sets_the_exit_status(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_construct_gives_turtle(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = call(
-        capsys, "query", "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a octo:Treaty ; rdfs:label ?l }"
+        capsys,
+        "query",
+        "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a octo:Treaty ; rdfs:label ?l "
+        'FILTER(LANG(?l) = "en") }',
     )
     assert code == 0
     g = rdflib.Graph().parse(data=out, format="turtle")
@@ -233,7 +236,7 @@ def test_view_writes_one_page_and_prints_its_name(
     [
         pytest.param(
             ("view", "--focus", "Budapst"),
-            "error: no entity is labelled 'Budapst' (did you mean 'Budapest Convention'?)",
+            "error: no entity is labelled 'Budapst' (did you mean 'Budapest Convention'",
             id="focus",
         ),
         pytest.param(

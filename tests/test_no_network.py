@@ -127,3 +127,20 @@ def test_cli_refuses_service_and_the_harness_sees_a_real_connection(
     with pytest.raises(SystemExit):
         main(["query", query, "--allow-federation"])
     assert listener.accepted >= 1 or _CONNECTS
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE { BIND('a\\'' AS ?x) SERVICE <{url}> { ?s ?p ?o } }",
+        'SELECT * WHERE { BIND("a\\"" AS ?x) SERVICE <{url}> { ?s ?p ?o } }',
+        "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:a\\' ?o . SERVICE <{url}> { } }",
+    ],
+)
+def test_escapes_cannot_hide_a_service_clause(
+    engine_kg: KnowledgeGraph, listener: Listener, template: str
+) -> None:
+    text = template.replace("{url}", f"http://127.0.0.1:{listener.port}/sparql")
+    with pytest.raises(OctographError, match="SERVICE is disabled"):
+        run(engine_kg, text)
+    assert listener.accepted == 0

@@ -143,3 +143,10 @@ def test_from_selects_a_loaded_graph(engine: str) -> None:
     assert r.to_dicts() == [{"n": 7}]
     with pytest.raises(QueryError, match="names a graph that is not loaded"):
         run(kg, "SELECT * FROM <https://example.org/elsewhere> WHERE { ?s ?p ?o }")
+
+
+def test_table_labels_follow_the_chosen_language(kg: KnowledgeGraph) -> None:
+    r = run(kg, "SELECT ?c WHERE { VALUES ?c { kg:netherlands kg:voters } }", lang="fr")
+    assert sorted(r.label(row[0]) for row in r.rows) == ["Pays-Bas", "voters"]
+    with pytest.raises(QueryError, match="not a language tag"):
+        run(kg, "ASK {}", lang="fr' ; DROP")
