@@ -127,6 +127,7 @@ def _graph_options(args: argparse.Namespace) -> dict[str, object]:
         "message": getattr(args, "message", None),
         "messages": not getattr(args, "no_messages", False),
         "passages": getattr(args, "passages", False),
+        "lang": getattr(args, "lang", "en"),
     }
 
 
@@ -238,11 +239,21 @@ def cmd_query(args: argparse.Namespace) -> int:
     kg = _kg(args)
     if named:
         results = q.run_named(
-            kg, named, bindings, limit=args.limit, allow_federation=args.allow_federation
+            kg,
+            named,
+            bindings,
+            limit=args.limit,
+            allow_federation=args.allow_federation,
+            lang=args.lang,
         )
     else:
         results = q.run(
-            kg, text, bindings, limit=args.limit, allow_federation=args.allow_federation
+            kg,
+            text,
+            bindings,
+            limit=args.limit,
+            allow_federation=args.allow_federation,
+            lang=args.lang,
         )
     if args.why:
         sparql = q.get_question(named).sparql if named else text
@@ -351,6 +362,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_body=args.max_body,
         cors=args.cors,
         workers=args.workers,
+        root_path=args.root_path,
+        cache_bytes=args.cache_mb * 1024 * 1024,
     )
     return EXIT_OK
 
@@ -434,6 +447,12 @@ def build_parser() -> argparse.ArgumentParser:
             "rebuilt when the data change), memory (rdflib), sparql:URL (a SPARQL 1.1 server; "
             "credentials in OCTOGRAPH_SPARQL_USER and OCTOGRAPH_SPARQL_PASSWORD); "
             "env OCTOGRAPH_STORE",
+        )
+        target.add_argument(
+            "--lang",
+            default=(os.environ.get("OCTOGRAPH_LANG") or "en") if default else argparse.SUPPRESS,
+            help="language of labels in tables and the view, where the graph has them "
+            "(default en, else English); env OCTOGRAPH_LANG",
         )
         target.add_argument(
             "--engine",
@@ -606,6 +625,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--cors", metavar="ORIGIN", help="allow cross-origin requests from ORIGIN")
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    p.add_argument(
+        "--root-path",
+        default=os.environ.get("OCTOGRAPH_ROOT_PATH", ""),
+        metavar="PATH",
+        help="the path prefix a reverse proxy serves octograph under (env OCTOGRAPH_ROOT_PATH)",
+    )
+    p.add_argument(
+        "--cache-mb",
+        type=int,
+        default=64,
+        metavar="MB",
+        help="memory for repeated answers (default 64; 0 turns the cache off)",
+    )
     p.set_defaults(func=cmd_serve)
 
     for name, text in (

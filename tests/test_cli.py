@@ -317,3 +317,11 @@ def test_draft_writes_a_folder_and_refuses_a_known_id(
     assert code == 2
     assert err == "error: a report with id 'octopus-2019' exists already (use --force)\n"
     assert not (tmp_path / "again").exists()
+
+
+def test_lang_chooses_the_labels_of_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    query = "SELECT ?c WHERE { VALUES ?c { kg:netherlands kg:japan } } ORDER BY ?c"
+    code, out, _ = call(capsys, "--lang", "fr", "query", query, "--format", "table")
+    assert code == 0
+    assert "Pays-Bas" in out
+    assert "Japon" in out
