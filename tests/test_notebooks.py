@@ -76,7 +76,12 @@ def _signature(cell: Any) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     for output in cell.outputs:
         if output.output_type == "stream":
-            out.append(("stream", output.name, output.text))
+            # The kernel flushes a cell's printing in chunks that depend on timing: compare
+            # the text of consecutive chunks of one stream as a whole.
+            if out and out[-1][:2] == ("stream", output.name):
+                out[-1] = ("stream", output.name, out[-1][2] + output.text)
+            else:
+                out.append(("stream", output.name, output.text))
         elif output.output_type in {"display_data", "execute_result"}:
             data = output.data
             out.append((output.output_type, *sorted(data), data.get("text/plain", "")))
