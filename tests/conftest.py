@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from netguard import Listener, recording
 
 from octograph import KnowledgeGraph, load
 from octograph.load import bundled_data
@@ -33,3 +35,10 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(bundled_data(), target)
     return target
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A socket on 127.0.0.1 counting connections, and socket.connect recorded meanwhile."""
+    with recording() as server:
+        yield server

@@ -7,69 +7,14 @@ harness sees a connection when there is one.
 
 from __future__ import annotations
 
-import socket
-import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from netguard import CONNECTS, Listener
 
 from octograph import InputError, KnowledgeGraph, OctographError, load
 from octograph.cli import main
 from octograph.query import run
-
-_CONNECTS: list[Any] = []
-_RECORDING = threading.Event()
-
-
-def _hook(event: str, args: tuple[Any, ...]) -> None:
-    if event == "socket.connect" and _RECORDING.is_set():
-        _CONNECTS.append(args[1])
-
-
-sys.addaudithook(_hook)  # audit hooks cannot be removed: it records only while _RECORDING is set
-
-
-class Listener:
-    """A TCP server on 127.0.0.1 that accepts and counts connections, answering nothing useful."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.accepted += 1
-            conn.sendall(b"HTTP/1.1 500 No\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    server = Listener()
-    _CONNECTS.clear()
-    _RECORDING.set()
-    yield server
-    _RECORDING.clear()
-    server.close()
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
@@ -98,7 +43,7 @@ def test_no_query_opens_a_connection(
         run(engine_kg, text)
     assert "\n" not in str(error.value)
     assert listener.accepted == 0
-    assert _CONNECTS == []
+    assert CONNECTS == []
 
 
 def test_remote_jsonld_context_is_not_fetched(listener: Listener, tmp_path: Path) -> None:
@@ -111,7 +56,7 @@ def test_remote_jsonld_context_is_not_fetched(listener: Listener, tmp_path: Path
     with pytest.raises(InputError):
         load([data])
     assert listener.accepted == 0
-    assert _CONNECTS == []
+    assert CONNECTS == []
 
 
 def test_cli_refuses_service_and_the_harness_sees_a_real_connection(
@@ -126,7 +71,7 @@ def test_cli_refuses_service_and_the_harness_sees_a_real_connection(
     # Positive control: with federation allowed, oxigraph does connect, and we see it.
     with pytest.raises(SystemExit):
         main(["query", query, "--allow-federation"])
-    assert listener.accepted >= 1 or _CONNECTS
+    assert listener.accepted >= 1 or CONNECTS
 
 
 @pytest.mark.parametrize(

@@ -12,10 +12,8 @@ import io
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -29,6 +27,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from netguard import Listener, connects_to
 from starlette.applications import Starlette
 
 from octograph import KnowledgeGraph, QueryError, load
@@ -76,60 +75,6 @@ def bindings(response: httpx.Response) -> list[dict[str, Any]]:
     assert response.status_code == 200, response.text
     rows: list[dict[str, Any]] = response.json()["results"]["bindings"]
     return rows
-
-
-class Listener:
-    """A TCP server on 127.0.0.1 that counts the connections it accepts."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.sock.settimeout(0.1)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                continue
-            self.accepted += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sock.close()
-
-
-_CONNECTS: list[Any] = []
-_RECORD = threading.Event()
-
-
-def _audit(event: str, args: tuple[Any, ...]) -> None:
-    if event == "socket.connect" and _RECORD.is_set():
-        _CONNECTS.append(args[1])
-
-
-sys.addaudithook(_audit)  # hooks cannot be removed: this one records only while _RECORD is set
-
-
-@pytest.fixture
-def listener() -> Iterator[Listener]:
-    server = Listener()
-    _CONNECTS.clear()
-    _RECORD.set()
-    yield server
-    _RECORD.clear()
-    server.close()
-
-
-def connects_to(port: int) -> list[Any]:
-    """The socket.connect calls this process made to *port* while recording."""
-    return [a for a in _CONNECTS if isinstance(a, tuple) and len(a) >= 2 and a[1] == port]
 
 
 # ---------------------------------------------------------------- the protocol's three ways
