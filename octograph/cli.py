@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from octograph.errors import OctographError, QueryError
 
@@ -237,24 +237,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         named, text = None, args.query
     bindings = _params(args.param)
     kg = _kg(args)
+    options: dict[str, Any] = {
+        "limit": args.limit,
+        "allow_federation": args.allow_federation,
+        "lang": args.lang,
+    }
     if named:
-        results = q.run_named(
-            kg,
-            named,
-            bindings,
-            limit=args.limit,
-            allow_federation=args.allow_federation,
-            lang=args.lang,
-        )
+        results = q.run_named(kg, named, bindings, **options)
     else:
-        results = q.run(
-            kg,
-            text,
-            bindings,
-            limit=args.limit,
-            allow_federation=args.allow_federation,
-            lang=args.lang,
-        )
+        results = q.run(kg, text, bindings, **options)
     if args.why:
         sparql = q.get_question(named).sparql if named else text
         results = q.add_why(kg, results, sparql)
