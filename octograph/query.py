@@ -374,15 +374,19 @@ def _add_labels(kg: KnowledgeGraph, results: Results, lang: str = "en") -> None:
     iris = {t.value for row in results.rows for t in row if isinstance(t, ox.NamedNode)}
     if not iris:
         return
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    q = (
-        f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}>|<{SKOS_PREFLABEL}> ?l "
-        f"}} ORDER BY ?s DESC(LANGMATCHES(LANG(?l), '{lang}')) DESC(LANGMATCHES(LANG(?l), 'en')) ?l"
-    )
-    for sol in _select(kg, q):
-        s, lab = sol["s"], sol["l"]
-        if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
-            results.labels.setdefault(s.value, lab.value)
+    ordered = sorted(iris)
+    # In slices: a server compiles a VALUES block of many thousand IRIs slowly, or refuses it.
+    for start in range(0, len(ordered), 1000):
+        values = " ".join(f"<{i}>" for i in ordered[start : start + 1000])
+        q = (
+            f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS_LABEL}>|<{SKOS_PREFLABEL}> "
+            f"?l }} ORDER BY ?s DESC(LANGMATCHES(LANG(?l), '{lang}')) "
+            "DESC(LANGMATCHES(LANG(?l), 'en')) ?l"
+        )
+        for sol in _select(kg, q):
+            s, lab = sol["s"], sol["l"]
+            if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
+                results.labels.setdefault(s.value, lab.value)
 
 
 def _query_iris(text: str) -> list[ox.NamedNode]:

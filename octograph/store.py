@@ -134,10 +134,11 @@ def fingerprint(files: Sequence[Path]) -> str:
     digest = hashlib.sha256(f"octograph-store {STORE_FORMAT}\n".encode())
     for f in files:
         try:
-            st = f.stat()
+            st = os.stat(f)
         except OSError as e:
             raise StoreError(e.strerror or str(e), path=str(f)) from e
-        digest.update(f"{f.resolve()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+        # abspath, not resolve(): no symbolic link is followed, at a tenth of the cost.
+        digest.update(f"{os.path.abspath(f)}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
@@ -481,6 +482,9 @@ class SparqlStore:
                     continue  # a kept-alive connection the server had closed: try a new one
                 reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
                 raise StoreError(f"cannot reach the server: {reason}", path=self.location) from e
+            except BaseException:
+                conn.close()  # interrupted mid-exchange (^C, a timeout): never reuse it
+                raise
             status = response.status
             got = {k.lower(): v for k, v in response.getheaders()}
             if status == 401 and self._auth is not None and attempt < 2:
