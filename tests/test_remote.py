@@ -38,7 +38,6 @@ VIRTUOSO_PATH_BUGS = {
     "instruments": "?class rdfs:subClassOf* with ORDER BY loses rows",
     "instruments-and-threats": "rdfs:subPropertyOf* inside UNION loses rows",
     "remedies-for-threat": "a/rdfs:subClassOf* with ORDER BY loses rows",
-    "threats-without-remedy": "FILTER NOT EXISTS over a p* path keeps every row",
     "diff-relations": "p* with neither end bound is refused (error TR...)",
 }
 
