@@ -73,7 +73,7 @@ PHYSICS_NODE_LIMIT = 1000
 # labels are drawn only once the reader zooms in on them.
 EDGE_LABEL_LIMIT = 3000
 NODE_LABEL_LIMIT = 2000
-_STABILIZATION_ITERATIONS = 200
+_STABILIZATION_ITERATIONS = 100
 _RANDOM_SEED = 42
 _NODE_SPACING = 36.0  # pixels between neighbouring nodes in a category cluster
 _GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
