@@ -128,6 +128,7 @@ def _graph_options(args: argparse.Namespace) -> dict[str, object]:
         "messages": not getattr(args, "no_messages", False),
         "passages": getattr(args, "passages", False),
         "lang": getattr(args, "lang", "en"),
+        "taxonomy": getattr(args, "taxonomy", False),
     }
 
 
@@ -485,6 +486,11 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--message", type=int, metavar="N", help="only what key message N states")
     graph.add_argument("--no-messages", action="store_true", help="leave out key-message nodes")
     graph.add_argument("--passages", action="store_true", help="add a node per passage")
+    graph.add_argument(
+        "--taxonomy",
+        action="store_true",
+        help="add the incident-taxonomy classes the threats are aligned with",
+    )
 
     p = sub.add_parser(
         "export",

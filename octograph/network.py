@@ -86,6 +86,7 @@ def to_networkx(
     messages: bool = True,
     passages: bool = False,
     lang: str = "en",
+    taxonomy: bool = False,
 ) -> nx.MultiDiGraph:
     """The report's entities and the relations its passages state, as a directed multigraph.
 
@@ -102,6 +103,9 @@ def to_networkx(
         messages: include key-message nodes and their edges.
         passages: include a node per passage with a ``states`` edge to each entity it names.
         lang: label nodes in this language where the graph has a label in it (else English).
+        taxonomy: add the incident-taxonomy classes the threats are aligned with (category
+            ``Taxonomy``), linked by their SKOS match; these edges are octograph's alignment,
+            not the report's words, so they carry the justification instead of passages.
 
     >>> from octograph import load
     >>> g = to_networkx(load(), message=1)
@@ -110,7 +114,7 @@ def to_networkx(
     """
     graph = nx.MultiDiGraph()
     kept = set(categories) if categories is not None else None
-    unknown = sorted((kept or set()) - set(CATEGORIES))
+    unknown = sorted((kept or set()) - set(CATEGORIES) - {"Taxonomy"})
     if unknown:
         raise NotFoundError(
             f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
@@ -179,6 +183,8 @@ def to_networkx(
         edge_attrs["passages"].sort(key=lambda x: int(x["number"]))
         graph.add_edge(s, o, key=p, **edge_attrs)
 
+    if taxonomy and (kept is None or "Taxonomy" in kept):
+        _add_taxonomy_layer(kg, graph)
     if message is not None:
         graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
     if focus is not None:
@@ -189,6 +195,43 @@ def to_networkx(
         graph = nx.MultiDiGraph(graph.subgraph(near.nodes))
     graph.graph["title"] = "octograph"
     return graph
+
+
+_ALIGNMENTS = """
+SELECT ?threat ?match ?matchLabel ?concept ?label ?scheme ?why WHERE {
+    GRAPH <https://w3id.org/octograph/id/graph/alignments> { ?threat ?match ?concept }
+    VALUES ?match { skos:exactMatch skos:closeMatch skos:broadMatch skos:narrowMatch
+                    skos:relatedMatch }
+    ?match rdfs:label ?matchLabel .
+    ?concept skos:prefLabel ?label ; skos:inScheme/skos:prefLabel ?scheme .
+    OPTIONAL { ?axiom owl:annotatedSource ?threat ; owl:annotatedProperty ?match ;
+                      owl:annotatedTarget ?concept ; rdfs:comment ?why }
+} ORDER BY ?threat ?concept"""
+
+
+def _add_taxonomy_layer(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
+    for sol in solutions(kg.store, _ALIGNMENTS):
+        threat, concept = _value(sol["threat"]), _value(sol["concept"])
+        if threat not in graph:
+            continue
+        if concept not in graph:
+            graph.add_node(
+                concept,
+                iri=concept,
+                label=f"{_value(sol['label'])} ({_value(sol['scheme'])})",
+                category="Taxonomy",
+                cls="Concept",
+                description=f"A class of the {_value(sol['scheme'])} incident taxonomy.",
+            )
+        graph.add_edge(
+            threat,
+            concept,
+            key=_value(sol["match"]),
+            predicate=_value(sol["match"]),
+            label=_value(sol["matchLabel"]),
+            passages=[],
+            justification=_value(sol["why"]),
+        )
 
 
 # ---------------------------------------------------------------- graph formats

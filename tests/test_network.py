@@ -143,3 +143,16 @@ def test_labels_in_french_where_the_graph_has_them(kg: KnowledgeGraph) -> None:
     assert graph.nodes[KG + "voters"]["label"] == "voters"  # no French label: English
     with pytest.raises(NotFoundError, match="not a language tag"):
         to_networkx(kg, lang='fr") } INJECT {')
+
+
+def test_the_taxonomy_layer_links_threats_to_incident_classes(kg: KnowledgeGraph) -> None:
+    graph = to_networkx(kg, taxonomy=True, categories=["Threat", "Taxonomy"])
+    classes = {n for n, d in graph.nodes(data=True) if d["category"] == "Taxonomy"}
+    assert classes
+    edges = graph.out_edges(KG + "disinformation-operations", data=True)
+    [(_, target, attrs)] = [e for e in edges if e[1] in classes]
+    assert graph.nodes[target]["label"].endswith("(ENISA Threat Taxonomy)")
+    assert attrs["label"] == "has related match"
+    assert attrs["passages"] == []  # octograph's alignment, not a statement of the report
+    assert attrs["justification"]
+    assert not any(d["category"] == "Taxonomy" for _, d in to_networkx(kg).nodes(data=True))
