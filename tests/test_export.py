@@ -63,3 +63,24 @@ def test_turtle_is_readable_with_prefixes(kg: KnowledgeGraph) -> None:
     assert "@prefix octo: <https://w3id.org/octograph/ontology#> ." in text
     assert "\nkg:budapest-convention " in text
     assert "octopus-2019-passage:12 a octo:Passage" in text
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in FORMATS])
+def test_cyclic_blank_nodes_survive_every_format(name: str) -> None:
+    # JSON-LD's tree form cannot nest a cycle; octograph writes it flat, with _: identifiers.
+    from octograph import KnowledgeGraph
+
+    data = (
+        b"_:a <http://example.org/p> _:b .\n_:b <http://example.org/p> _:a .\n"
+        b'_:a <http://example.org/q> "x"@en .\n'
+    )
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("http://example.org/g"))
+    kg = KnowledgeGraph(store)
+    out = serialize(kg, name)
+    got = rdflib.Dataset()
+    got.parse(data=out, format=RDFLIB_NAMES[name])
+    union = rdflib.Graph()
+    for s, p, o, _ in got.quads((None, None, None, None)):
+        union.add((s, p, o))
+    assert isomorphic(union, rdflib.Graph().parse(data=data, format="nt"))
