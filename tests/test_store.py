@@ -253,3 +253,41 @@ def test_literals_come_back_as_oxigraph_writes_them(
 ) -> None:
     term = _canonical(ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype)))
     assert term.value == canonical
+
+
+def test_a_build_killed_midway_leaves_a_store_that_reopens(tmp_path: Path) -> None:
+    """kill -9 during a rebuild: the store still opens, on the data it was last built from."""
+    import signal
+    import time
+
+    from octograph.synth import synthesize
+
+    store = tmp_path / "kg"
+    corpus = tmp_path / "corpus"
+    synthesize(corpus, reports=800, seed=3)  # a build of several seconds, killed at 1.5 s
+    octograph = [sys.executable, "-m", "octograph"]
+    done = subprocess.run(
+        [*octograph, "--store", f"oxigraph:{store}", "stats"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    child = subprocess.Popen(
+        [*octograph, "--data", str(corpus), "--store", f"oxigraph:{store}", "load"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.5)
+    child.send_signal(signal.SIGKILL)
+    assert child.wait() == -signal.SIGKILL, "the build ended before it could be interrupted"
+    again = subprocess.run(
+        [*octograph, "--store", f"oxigraph:{store}", "stats", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert '"passages": 49' in again.stdout
