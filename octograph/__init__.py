@@ -17,7 +17,12 @@ from octograph.errors import (
     StoreError,
 )
 from octograph.load import KnowledgeGraph, load
-from octograph.query import Results
+
+# Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the command's start (mypy treats
+# any name TYPE_CHECKING as true).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from octograph.query import Results
 
 __all__ = [
     "InputError",
@@ -33,3 +38,13 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # Results on first use: the query module costs the command line's start ~10 ms before it
+    # can begin parsing the data (see preload.py).
+    if name == "Results":
+        from octograph.query import Results
+
+        return Results
+    raise AttributeError(f"module 'octograph' has no attribute {name!r}")

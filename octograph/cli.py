@@ -7,16 +7,20 @@ here, more than the whole query), and argparse is already in the standard librar
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from octograph.errors import OctographError, QueryError
+from octograph.preload import GRAPH_COMMANDS, command_in
 
+# Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the start (mypy treats any name
+# TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from octograph.load import KnowledgeGraph
     from octograph.store import RemoteOptions
 
@@ -73,6 +77,12 @@ class _Progress:
             )
 
 
+def _print_json(data: object) -> None:
+    import json  # here, not at the top: only the --format json paths need it
+
+    print(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
 def _write(args: argparse.Namespace, data: bytes) -> None:
     if args.output:
         from octograph.export import write_atomic
@@ -90,7 +100,7 @@ def _write(args: argparse.Namespace, data: bytes) -> None:
 def cmd_stats(args: argparse.Namespace) -> int:
     stats = _kg(args).stats()
     if args.format == "json":
-        print(json.dumps(stats, indent=2))
+        _print_json(stats)
         return EXIT_OK
     for key in ("quads", "triples", "graphs", "passages", "key_messages"):
         print(f"{key.replace('_', ' '):<14} {stats[key]}")
@@ -171,7 +181,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     graph = _kg(args).to_networkx(messages=False)
     table = rank(graph, args.types.split(","), top=args.top)
     if args.format == "json":
-        print(json.dumps(table, indent=2, ensure_ascii=False))
+        _print_json(table)
         return EXIT_OK
     for category, rows in table.items():
         print(f"{category}:")
@@ -188,7 +198,7 @@ def cmd_path(args: argparse.Namespace) -> int:
     graph = kg.to_networkx(messages=False)
     steps = shortest_path(graph, _node(kg, graph, args.source), _node(kg, graph, args.target))
     if args.format == "json":
-        print(json.dumps(steps, indent=2, ensure_ascii=False))
+        _print_json(steps)
         return EXIT_OK
     for i, step in enumerate(steps, 1):
         print(f"{i}. {step['subject_label']} —{step['label']}→ {step['object_label']}")
@@ -385,7 +395,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     hits = PassageIndex(_kg(args)).search(" ".join(args.text), limit=args.limit)
     if args.format == "json":
-        print(json.dumps([h.as_dict() for h in hits], indent=2, ensure_ascii=False))
+        _print_json([h.as_dict() for h in hits])
         return EXIT_OK
     bold, plain = ("\x1b[1m", "\x1b[0m") if sys.stdout.isatty() else ("[", "]")
     for hit in hits:
@@ -403,100 +413,96 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     diff = diff_reports(_kg(args), args.a, args.b)
     if args.format == "json":
-        print(json.dumps(diff.as_dict(), indent=2, ensure_ascii=False, default=str))
+        _print_json(diff.as_dict())
     else:
         print(diff.text(), end="")
     return EXIT_OK
 
 
 # ---------------------------------------------------------------- parser
+#
+# Each command adds its own arguments in a function of its own, and the parser is built for
+# the command on the command line only: building all seventeen costs ~30 ms (argparse makes a
+# parser, a formatter and several gettext look-ups per command), a third of a query's start.
+# Without a known command (`octograph --help`, a typo), every command is built.
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="octograph",
-        description="A policy report as an RDF knowledge graph: query, validate, export.",
+def _add_global_options(target: argparse.ArgumentParser, *, top: bool) -> None:
+    # The sub-commands' copies default to SUPPRESS so that they do not overwrite what was
+    # given before the command.
+    target.add_argument(
+        "--data",
+        action="append",
+        metavar="PATH",
+        default=[] if top else argparse.SUPPRESS,
+        help="an RDF file or folder to load instead of the bundled report (repeatable)",
     )
-    parser.add_argument("--version", action="version", version=_version())
-    # --data and --engine go before or after the command: the sub-commands' copies default to
-    # SUPPRESS so that they do not overwrite what was given before the command.
-    common = _Parser(add_help=False)
-    for target, default in ((parser, True), (common, False)):
-        target.add_argument(
-            "--data",
-            action="append",
-            metavar="PATH",
-            default=[] if default else argparse.SUPPRESS,
-            help="an RDF file or folder to load instead of the bundled report (repeatable)",
-        )
-        target.add_argument(
-            "--store",
-            metavar="SPEC",
-            default=(os.environ.get("OCTOGRAPH_STORE") or "oxigraph")
-            if default
-            else argparse.SUPPRESS,
-            help="where the graph lives: oxigraph (in memory, default), oxigraph:PATH (on disk, "
-            "rebuilt when the data change), memory (rdflib), sparql:URL (a SPARQL 1.1 server; "
-            "credentials in OCTOGRAPH_SPARQL_USER and OCTOGRAPH_SPARQL_PASSWORD); "
-            "env OCTOGRAPH_STORE",
-        )
-        target.add_argument(
-            "--lang",
-            default=(os.environ.get("OCTOGRAPH_LANG") or "en") if default else argparse.SUPPRESS,
-            help="language of labels in tables and the view, where the graph has them "
-            "(default en, else English); env OCTOGRAPH_LANG",
-        )
-        target.add_argument(
-            "--engine",
-            choices=("oxigraph", "rdflib"),
-            default=os.environ.get("OCTOGRAPH_ENGINE", "oxigraph")
-            if default
-            else argparse.SUPPRESS,
-            help="SPARQL engine: oxigraph (fast, default) or rdflib (the reference); "
-            "env OCTOGRAPH_ENGINE",
-        )
-    output = _Parser(add_help=False)
-    output.add_argument(
+    target.add_argument(
+        "--store",
+        metavar="SPEC",
+        default=(os.environ.get("OCTOGRAPH_STORE") or "oxigraph") if top else argparse.SUPPRESS,
+        help="where the graph lives: oxigraph (in memory, default), oxigraph:PATH (on disk, "
+        "rebuilt when the data change), memory (rdflib), sparql:URL (a SPARQL 1.1 server; "
+        "credentials in OCTOGRAPH_SPARQL_USER and OCTOGRAPH_SPARQL_PASSWORD); "
+        "env OCTOGRAPH_STORE",
+    )
+    target.add_argument(
+        "--lang",
+        default=(os.environ.get("OCTOGRAPH_LANG") or "en") if top else argparse.SUPPRESS,
+        help="language of labels in tables and the view, where the graph has them "
+        "(default en, else English); env OCTOGRAPH_LANG",
+    )
+    target.add_argument(
+        "--engine",
+        choices=("oxigraph", "rdflib"),
+        default=os.environ.get("OCTOGRAPH_ENGINE", "oxigraph") if top else argparse.SUPPRESS,
+        help="SPARQL engine: oxigraph (fast, default) or rdflib (the reference); "
+        "env OCTOGRAPH_ENGINE",
+    )
+
+
+def _add_output(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
         "-o",
         "--output",
         metavar="FILE",
         help="write to FILE (atomically) instead of standard output",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser(
-        "stats", parents=[common], help="counts of triples, graphs, passages, entities"
-    )
+
+def _add_text_or_json(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(func=cmd_stats)
 
-    p = sub.add_parser(
-        "validate",
-        parents=[common],
-        help="SHACL, quotes at their offsets, declared terms, labels, SKOS; exit 1 if invalid",
-    )
-    p.set_defaults(func=cmd_validate)
 
-    from octograph.export import FORMATS  # cheap: pyoxigraph only
-
-    graph = _Parser(add_help=False)
-    graph.add_argument("--types", metavar="A,B", help="only these categories, e.g. Threat,Remedy")
-    graph.add_argument("--focus", metavar="LABEL|IRI", help="only the neighbourhood of an entity")
-    graph.add_argument("--depth", type=int, default=1, help="neighbourhood depth (default 1)")
-    graph.add_argument("--message", type=int, metavar="N", help="only what key message N states")
-    graph.add_argument("--no-messages", action="store_true", help="leave out key-message nodes")
-    graph.add_argument("--passages", action="store_true", help="add a node per passage")
-    graph.add_argument(
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    """The options that choose what the graph view and the graph exports show."""
+    p.add_argument("--types", metavar="A,B", help="only these categories, e.g. Threat,Remedy")
+    p.add_argument("--focus", metavar="LABEL|IRI", help="only the neighbourhood of an entity")
+    p.add_argument("--depth", type=int, default=1, help="neighbourhood depth (default 1)")
+    p.add_argument("--message", type=int, metavar="N", help="only what key message N states")
+    p.add_argument("--no-messages", action="store_true", help="leave out key-message nodes")
+    p.add_argument("--passages", action="store_true", help="add a node per passage")
+    p.add_argument(
         "--taxonomy",
         action="store_true",
         help="add the incident-taxonomy classes the threats are aligned with",
     )
 
-    p = sub.add_parser(
-        "export",
-        parents=[common, output, graph],
-        help="write the graph as RDF, or as GraphML, GEXF or CSV",
-    )
+
+def _args_stats(p: argparse.ArgumentParser) -> None:
+    _add_text_or_json(p)
+    p.set_defaults(func=cmd_stats)
+
+
+def _args_validate(p: argparse.ArgumentParser) -> None:
+    p.set_defaults(func=cmd_validate)
+
+
+def _args_export(p: argparse.ArgumentParser) -> None:
+    from octograph.export import FORMATS  # cheap: pyoxigraph only
+
+    _add_output(p)
+    _add_selection(p)
     p.add_argument(
         "--format",
         default="turtle",
@@ -506,35 +512,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser(
-        "view",
-        parents=[common, output, graph],
-        help="write the interactive graph view: one self-contained HTML file",
-    )
+
+def _args_view(p: argparse.ArgumentParser) -> None:
+    _add_output(p)
+    _add_selection(p)
     p.add_argument("--open", action="store_true", help="open the page in a browser")
     p.set_defaults(func=cmd_view)
 
-    p = sub.add_parser("rank", parents=[common], help="the most central entities per category")
+
+def _args_rank(p: argparse.ArgumentParser) -> None:
     p.add_argument("--types", default="Stakeholder,Threat,Remedy", metavar="A,B")
     p.add_argument("--top", type=int, default=5)
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_text_or_json(p)
     p.set_defaults(func=cmd_rank)
 
-    p = sub.add_parser(
-        "path",
-        parents=[common],
-        help="the shortest chain of relations between two entities, with quotes",
-    )
+
+def _args_path(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", metavar="A", help="label, IRI or CURIE")
     p.add_argument("target", metavar="B", help="label, IRI or CURIE")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_text_or_json(p)
     p.set_defaults(func=cmd_path)
 
-    p = sub.add_parser(
-        "query",
-        parents=[common, output],
-        help="run SPARQL, from the command line, a file, or a named question",
-    )
+
+def _args_query(p: argparse.ArgumentParser) -> None:
+    _add_output(p)
     p.add_argument("query", nargs="?", help="SPARQL text, or the name of a named question")
     p.add_argument("-f", "--file", metavar="FILE", help="read the query from FILE (- for stdin)")
     p.add_argument(
@@ -564,30 +565,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="let SERVICE clauses query other endpoints (off by default)",
     )
     p.set_defaults(func=cmd_query)
-    p = sub.add_parser(
-        "draft", parents=[common], help="draft a new report's data folder from its plain text"
-    )
+
+
+def _args_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("report", metavar="REPORT.txt", help="the report as UTF-8 plain text")
     p.add_argument("--id", required=True, help="the report's id, e.g. octopus-2021")
     p.add_argument("-o", "--output", metavar="DIR", help="the folder to write (default: ./ID)")
     p.add_argument("--force", action="store_true", help="replace an existing folder or id")
     p.set_defaults(func=cmd_draft)
 
-    p = sub.add_parser("search", parents=[common], help="find passages by words, ranked")
+
+def _args_search(p: argparse.ArgumentParser) -> None:
     p.add_argument("text", nargs="+", help='words (all must match), "a phrase", prefix*')
     p.add_argument("--limit", type=int, default=20, help="at most this many passages")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_text_or_json(p)
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("diff", parents=[common], help="compare two reports")
+
+def _args_diff(p: argparse.ArgumentParser) -> None:
     p.add_argument("a", metavar="REPORT_A", help="report id, IRI, CURIE or label")
     p.add_argument("b", metavar="REPORT_B", help="report id, IRI, CURIE or label")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_text_or_json(p)
     p.set_defaults(func=cmd_diff)
 
-    p = sub.add_parser(
-        "serve", parents=[common], help="a read-only SPARQL 1.1 endpoint and pages for people"
-    )
+
+def _args_serve(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--host",
         default=os.environ.get("OCTOGRAPH_HOST", "127.0.0.1"),
@@ -637,38 +639,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_serve)
 
-    for name, text in (
-        ("push", "write the data to --store sparql:URL or oxigraph:PATH and verify the counts"),
-        ("load", "the same as push (reads better for --store oxigraph:PATH)"),
-    ):
-        p = sub.add_parser(name, parents=[common], help=text)
-        p.add_argument(
-            "--batch",
-            type=int,
-            default=50_000,
-            metavar="N",
-            help="triples per batch sent to a server (default 50000)",
-        )
-        p.add_argument(
-            "--force", action="store_true", help="rebuild a persistent store even if unchanged"
-        )
-        p.set_defaults(func=cmd_push)
 
-    p = sub.add_parser("taxonomy", help="incident taxonomies: MISP machine-tag JSON -> SKOS")
+def _args_push(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--batch",
+        type=int,
+        default=50_000,
+        metavar="N",
+        help="triples per batch sent to a server (default 50000)",
+    )
+    p.add_argument(
+        "--force", action="store_true", help="rebuild a persistent store even if unchanged"
+    )
+    p.set_defaults(func=cmd_push)
+
+
+def _args_taxonomy(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser(
         "import",
-        parents=[output],
         help="convert a MISP taxonomy (machinetag.json) to a SKOS concept scheme (TriG)",
     )
+    _add_output(p)
     p.add_argument("file", metavar="FILE", help="the MISP machinetag.json file")
     p.set_defaults(func=cmd_taxonomy_import)
 
-    p = sub.add_parser(
-        "docs",
-        parents=[common],
-        help="write HTML documentation of the ontology, with examples and a diagram",
-    )
+
+def _args_docs(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "-o",
         "--output",
@@ -678,11 +675,61 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_docs)
 
-    p = sub.add_parser("synth", help="write a synthetic corpus of reports for benchmarks")
+
+def _args_synth(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reports", type=int, default=100, metavar="N", help="how many (default 100)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same bytes)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write")
     p.set_defaults(func=cmd_synth)
+
+
+# name -> (help, a function that adds its arguments); the commands in GRAPH_COMMANDS load the
+# graph, and take the global options too.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None]]] = {
+    "stats": ("counts of triples, graphs, passages, entities", _args_stats),
+    "validate": (
+        "SHACL, quotes at their offsets, declared terms, labels, SKOS; exit 1 if invalid",
+        _args_validate,
+    ),
+    "export": ("write the graph as RDF, or as GraphML, GEXF or CSV", _args_export),
+    "view": ("write the interactive graph view: one self-contained HTML file", _args_view),
+    "rank": ("the most central entities per category", _args_rank),
+    "path": ("the shortest chain of relations between two entities, with quotes", _args_path),
+    "query": ("run SPARQL, from the command line, a file, or a named question", _args_query),
+    "draft": ("draft a new report's data folder from its plain text", _args_draft),
+    "search": ("find passages by words, ranked", _args_search),
+    "diff": ("compare two reports", _args_diff),
+    "serve": ("a read-only SPARQL 1.1 endpoint and pages for people", _args_serve),
+    "push": (
+        "write the data to --store sparql:URL or oxigraph:PATH and verify the counts",
+        _args_push,
+    ),
+    "load": ("the same as push (reads better for --store oxigraph:PATH)", _args_push),
+    "taxonomy": ("incident taxonomies: MISP machine-tag JSON -> SKOS", _args_taxonomy),
+    "docs": (
+        "write HTML documentation of the ontology, with examples and a diagram",
+        _args_docs,
+    ),
+    "synth": ("write a synthetic corpus of reports for benchmarks", _args_synth),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line parser: for *command* only, or for every command when None."""
+    parser = _Parser(
+        prog="octograph",
+        description="A policy report as an RDF knowledge graph: query, validate, export.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    _add_global_options(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (text, add_arguments) in COMMANDS.items():
+        if command is not None and name != command:
+            continue
+        p = sub.add_parser(name, help=text)
+        if name in GRAPH_COMMANDS:
+            _add_global_options(p, top=False)
+        add_arguments(p)
     return parser
 
 
@@ -695,7 +742,9 @@ def _version() -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; errors become one line on stderr and exit status 2."""
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        command = command_in(argv)
+        args = build_parser(command if command in COMMANDS else None).parse_args(argv)
         if not getattr(args, "func", None):
             build_parser().print_help()
             raise SystemExit(EXIT_USAGE)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError
@@ -41,6 +37,8 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def to_json(results: Results) -> str:
+    import json  # here, not at the top: each format's module is imported when it is used
+
     """SPARQL 1.1 Query Results JSON."""
     if results.kind == "ask":
         return json.dumps({"head": {}, "boolean": bool(results.boolean)})
@@ -87,6 +85,9 @@ def to_xml(results: Results) -> str:
 
 def to_csv(results: Results) -> str:
     """SPARQL 1.1 CSV: plain values, IRIs as IRIs, a header line of variable names."""
+    import csv
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(results.variables)

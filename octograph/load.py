@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from octograph.errors import InputError, OctographError
-from octograph.prefixes import ONTOLOGY_GRAPH
+from octograph.files import build_store, find_files, materialise_union, package_dir
 
+# Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the CLI's start (mypy treats any
+# name TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from pathlib import Path
+    from typing import Any
+
     import networkx as nx
     import rdflib
 
@@ -33,103 +36,41 @@ __all__ = [
 
 ENGINES = ("oxigraph", "rdflib")
 
-# Data file suffixes and their formats; anything else in a data folder (report.txt, SOURCE.md)
-# is not RDF and is left alone.
-FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
 
-
-def _package_dir(name: str) -> Path:
-    # Installed from a wheel: octograph/ontology and octograph/data sit inside the package
-    # (pyproject.toml maps them there). Source checkout or editable install: the folders at the
-    # top of the repository, next to the package.
-    here = Path(__file__).resolve().parent
-    for candidate in (here / name, here.parent / name):
-        if candidate.is_dir():
-            return candidate
-    raise OctographError(f"octograph is installed without its {name}/ folder")
+# pathlib is imported where a Path is made, not at the top: it costs ~7 ms, which the command
+# line spends before it can start parsing the data in a thread (see preload.py).
 
 
 def bundled_ontology() -> Path:
     """The ontology file that ships with octograph."""
-    return _package_dir("ontology") / "octograph.ttl"
+    from pathlib import Path
+
+    return Path(package_dir("ontology"), "octograph.ttl")
 
 
 def bundled_shapes() -> Path:
     """The SHACL shapes that ship with octograph."""
-    return _package_dir("ontology") / "shapes.ttl"
+    from pathlib import Path
+
+    return Path(package_dir("ontology"), "shapes.ttl")
 
 
 def bundled_data() -> Path:
     """The folder of bundled reports (one sub-folder per report, plus ``common/``)."""
-    return _package_dir("data")
+    from pathlib import Path
+
+    return Path(package_dir("data"))
 
 
-def data_files(paths: Iterable[Path]) -> list[Path]:
+def data_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Every RDF file under *paths* (files as given, folders searched in sorted order).
 
     Raises:
         InputError: a path does not exist, or a file has a suffix octograph cannot read.
     """
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            # os.walk, not Path.rglob: ten times faster over thousands of report folders,
-            # which the persistent store lists at each start to see whether they changed.
-            found = [
-                os.path.join(root, name)
-                for root, _, names in os.walk(path, followlinks=True)
-                for name in names
-                if os.path.splitext(name)[1].lower() in FORMATS
-            ]
-            # The order Path sorting gives: folder by folder, name by name.
-            out.extend(Path(p) for p in sorted(found, key=lambda p: p.split(os.sep)))
-        elif path.is_file():
-            if path.suffix.lower() not in FORMATS:
-                known = ", ".join(sorted(FORMATS))
-                raise InputError(
-                    f"unknown RDF file suffix (expected one of {known})", path=str(path)
-                )
-            out.append(path)
-        else:
-            raise InputError("no such file or folder", path=str(path))
-    return out
+    from pathlib import Path
 
-
-def _parse_into(store: ox.Store, path: Path, graph: str | None) -> None:
-    fmt = FORMATS[path.suffix.lower()]
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(e.strerror or str(e), path=str(path)) from e
-    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-    try:
-        if fmt.supports_datasets:
-            store.load(data, format=fmt, base_iri=path.resolve().as_uri())
-        else:
-            store.load(data, format=fmt, base_iri=path.resolve().as_uri(), to_graph=target)
-    except SyntaxError as e:
-        # "Parser error at line 3 between columns 1 and 2: what": the place is said once, by us.
-        message = re.sub(r"^Parser error (?:at|between) [^:]*: ", "", e.msg)
-        raise InputError(message, path=str(path), line=e.lineno, column=e.offset) from e
-    except (ValueError, OSError) as e:
-        raise InputError(str(e), path=str(path)) from e
-
-
-def materialise_union(store: ox.Store) -> None:
-    """Add every named graph's triples to *store*'s default graph: the union, as a set.
-
-    A SPARQL update runs inside Oxigraph, ~10x faster than copying quads through Python;
-    inserting a triple the default graph already holds changes nothing, hence a set.
-    """
-    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return [Path(p) for p in find_files([os.fspath(p) for p in paths])]
 
 
 class KnowledgeGraph:
@@ -338,17 +279,18 @@ def load(
                 raise OctographError(f"{spec}: queries run on the server (no --engine rdflib)")
             return open_remote(spec, remote)
         elif spec.path is not None:
-            files = data_files([Path(p) for p in paths] if paths else [bundled_data()])
+            files = data_files(paths or [bundled_data()])
             ox_store, own, _ = open_persistent(
                 spec.path, files, bundled_ontology() if ontology else None
             )
             return KnowledgeGraph(
                 ox_store, files=files, engine=engine, own_default=own, location=str(spec)
             )
-    oxs = ox.Store()
-    files = data_files([Path(p) for p in paths] if paths else [bundled_data()])
-    if ontology:
-        _parse_into(oxs, bundled_ontology(), ONTOLOGY_GRAPH)
-    for path in files:
-        _parse_into(oxs, path, None)
-    return KnowledgeGraph(store=oxs, files=files, engine=engine, location=store)
+    from octograph.preload import take
+
+    files = data_files(paths or [bundled_data()])
+    names = [str(f) for f in files]
+    ontology_file = str(bundled_ontology()) if ontology else None
+    # The command line may have started parsing these very files in a thread (preload.py).
+    oxs, own = take(names, ontology_file) or build_store(names, ontology_file)
+    return KnowledgeGraph(oxs, files=files, engine=engine, own_default=own, location=store)

@@ -6,14 +6,18 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError, QueryError
 from octograph.prefixes import ID, ONTOLOGY_GRAPH, PREFIXES
 
+# Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the CLI's start (mypy treats any
+# name TYPE_CHECKING as true).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from octograph.load import KnowledgeGraph
 
 __all__ = [
@@ -301,14 +305,18 @@ def run(
         QueryError: the query does not parse (with line and column), or uses SERVICE while
             federation is not allowed.
     """
-    from octograph.lexer import inspect_query
+    # The lexer only where the word is there at all: its pattern takes ~5 ms to compile, a
+    # good part of a named question's answer from the command line.
+    folded = text.casefold()
+    if not allow_federation and "service" in folded:
+        from octograph.lexer import inspect_query
 
-    if not allow_federation and inspect_query(text).service:
-        raise QueryError(
-            "SERVICE is disabled: octograph does not query other endpoints "
-            "unless --allow-federation is given"
-        )
-    masked = _mask(text)
+        if inspect_query(text).service:
+            raise QueryError(
+                "SERVICE is disabled: octograph does not query other endpoints "
+                "unless --allow-federation is given"
+            )
+    masked = _mask(text) if "from" in folded else text
     for m in re.finditer(r"(?i)\bFROM\s+(?:NAMED\s+)?", text):
         if masked[m.start()] == " " or not text.startswith("<", m.end()):
             continue  # inside a string or comment, or FROM prefix:name (the parser checks it)
@@ -442,23 +450,37 @@ def add_why(kg: KnowledgeGraph, results: Results, text: str = "") -> Results:
 # ---------------------------------------------------------------- named questions
 
 
-class Param(NamedTuple):
+class Param:
     """A parameter of a named question, with its default value (a label, IRI or literal)."""
 
-    name: str
-    default: str | None
-    description: str
+    __slots__ = ("default", "description", "name")
+
+    def __init__(self, name: str, default: str | None, description: str) -> None:
+        self.name, self.default, self.description = name, default, description
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r}, default={self.default!r})"
 
 
-class NamedQuestion(NamedTuple):
+class NamedQuestion:
     """A SPARQL file of octograph/queries with its header: title, description, parameters."""
 
-    name: str
-    title: str
-    description: str
-    params: tuple[Param, ...]
-    sparql: str
-    path: Path
+    __slots__ = ("description", "name", "params", "path", "sparql", "title")
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        description: str,
+        params: tuple[Param, ...],
+        sparql: str,
+        path: Path,
+    ) -> None:
+        self.name, self.title, self.description = name, title, description
+        self.params, self.sparql, self.path = params, sparql, path
+
+    def __repr__(self) -> str:
+        return f"<NamedQuestion {self.name}: {self.title}>"
 
 
 _PARAM = re.compile(r'(\w+)(?:\s*=\s*"([^"]*)")?\s*(?:[-\u2014:]\s*)?(.*)')

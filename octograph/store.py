@@ -220,8 +220,7 @@ def _build(
     progress: Any,
 ) -> dict[str, Any]:
     from octograph.export import write_atomic
-    from octograph.load import _parse_into, materialise_union
-    from octograph.prefixes import ONTOLOGY_GRAPH
+    from octograph.files import build_store
 
     if not folder.parent.is_dir():
         raise StoreError("its parent folder does not exist", path=where)
@@ -241,15 +240,9 @@ def _build(
         try:
             # Parsed and completed in memory, where Oxigraph's update runs fast, then written
             # to disk in one bulk load (a transactional update on disk is ~10x slower).
-            memory = ox.Store()
-            if ontology is not None:
-                _parse_into(memory, ontology, ONTOLOGY_GRAPH)
-            for i, path in enumerate(files):
-                _parse_into(memory, path, None)
-                if progress is not None:
-                    progress(i + 1, len(files))
-            own = list(memory.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-            materialise_union(memory)
+            memory, own = build_store(
+                [str(f) for f in files], str(ontology) if ontology else None, progress
+            )
             quads = len(memory)
             dump = tmp / "all.nq"
             memory.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
@@ -651,7 +644,7 @@ class SparqlStore:
 
     def snapshot(self) -> tuple[ox.Store, list[ox.Quad]]:
         """The pushed graphs, fetched into a local store whose default graph is their union."""
-        from octograph.load import materialise_union
+        from octograph.files import materialise_union
 
         counts = self.manifest()
         if not counts:
