@@ -1,11 +1,11 @@
-"""Split a report's plain text into passages (headings, list items, sentences) with offsets."""
+"""Split a report's plain text into passages (headings, list items, sentences) and words."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-__all__ = ["Segment", "segment"]
+__all__ = ["Segment", "Word", "segment", "words"]
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = frozenset(
@@ -47,6 +47,12 @@ _ABBREVIATIONS = frozenset(
 )
 _BULLET = re.compile(r"[-*\u2022\u2013]\s+|\(?\d{1,2}[.)]\s+|\(?[a-z][.)]\s+")
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(?=\s)")
+# A word runs on across hyphens and "@" ("public-private", "Cybercrime@Octopus"), so that a
+# name never matches half of a compound, and a web address is one word; every other mark is a
+# word of its own.
+_WORD = re.compile(r"(?:https?://|www\.)\S*[\w/]|\w+(?:[-\u2010\u2011\u2013@]\w+)*|[^\w\s]")
+# Typographic marks that text and labels spell either way.
+_PLAIN = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2019": "'", "\u2018": "'"})
 
 
 @dataclass(frozen=True)
@@ -138,3 +144,24 @@ def segment(text: str) -> list[Segment]:
                 first = False
             offset = stop
     return out
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word or punctuation mark of a text: case-folded, with its characters ``text[start:end]``.
+
+    >>> [w.folded for w in words("The Council of Europe\u2019s public\u2013private work.")]
+    ['the', 'council', 'of', 'europe', "'", 's', 'public-private', 'work', '.']
+    """
+
+    folded: str
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Word]:
+    """The words and punctuation marks of *text*, in order."""
+    return [
+        Word(m.group().translate(_PLAIN).casefold(), m.start(), m.end())
+        for m in _WORD.finditer(text)
+    ]
