@@ -148,7 +148,10 @@ def _read_marker(folder: Path, where: str) -> dict[str, Any] | None:
         raise StoreError("is a file, not a store folder", path=where)
     marker = folder / MARKER
     if not marker.is_file():
-        if folder.is_dir() and any(p.name != ".lock" for p in folder.iterdir()):
+        # Its lock, and a build in progress (another process's, the marker comes last), are
+        # ours; anything else means the folder is someone else's.
+        ours = (".lock", ".build-")
+        if folder.is_dir() and any(not p.name.startswith(ours) for p in folder.iterdir()):
             raise StoreError(
                 f"is not an octograph store (no {MARKER}); give a new or empty folder",
                 path=where,

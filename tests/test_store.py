@@ -186,6 +186,25 @@ def test_cli_load_then_query_and_environment(tmp_path: Path) -> None:
     assert (folder / info["db"]).is_dir()
 
 
+def test_processes_building_the_same_new_store_at_once_all_answer(tmp_path: Path) -> None:
+    folder = tmp_path / "kg"
+    command = [sys.executable, "-m", "octograph", "--store", f"oxigraph:{folder}"]
+    racing = [
+        subprocess.Popen(
+            [*command, "query", "key-messages", "--format", "csv"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    # One builds while the others wait for its lock: a build in progress is not a foreign folder.
+    answers = [p.communicate(timeout=120) for p in racing]
+    assert [p.returncode for p in racing] == [0, 0, 0], [err for _, err in answers]
+    assert len({out for out, _ in answers}) == 1
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".build-")] == []
+
+
 def test_data_with_a_sparql_store_is_refused() -> None:
     with pytest.raises(InputError, match="--data is for octograph push"):
         load(["x"], store="sparql:http://127.0.0.1:1/sparql")
