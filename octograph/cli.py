@@ -393,7 +393,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from octograph.search import MARK_END, MARK_START, PassageIndex
 
-    hits = PassageIndex(_kg(args)).search(" ".join(args.text), limit=args.limit)
+    hits = PassageIndex.for_graph(_kg(args)).search(" ".join(args.text), limit=args.limit)
     if args.format == "json":
         _print_json([h.as_dict() for h in hits])
         return EXIT_OK

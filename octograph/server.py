@@ -6,7 +6,7 @@ Routes (all read-only):
   ``default-graph-uri`` / ``named-graph-uri`` choose among the stored graphs; a Service
   Description when no query is given. Updates are refused with 403.
 - ``/`` overview, ``/query`` query page, ``/graph`` interactive view, ``/id/...`` entities
-  (HTML for browsers, RDF for tools).
+  (HTML for browsers, RDF for tools), ``/search?q=`` passages by words (HTML or JSON).
 
 Queries run in forked worker processes (server_pool) that are killed at the time limit;
 this module only reads requests, negotiates, and turns errors into statuses.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 import sys
 import threading
@@ -39,6 +40,7 @@ from octograph.errors import NotFoundError, OctographError, QueryError, StoreErr
 from octograph.export import FORMATS, format_for
 from octograph.prefixes import ID
 from octograph.query import named_questions
+from octograph.search import Hit, PassageIndex, fts_query
 from octograph.server_pool import BusyError, QueryTimeoutError, WorkerLostError, WorkerPool
 from octograph.server_sparql import (
     GRAPH_TYPES,
@@ -74,6 +76,10 @@ TRUNCATED_HEADER = "Octograph-Truncated"
 INSPECT_HERE = 32_768  # characters of query text lexed in the server process itself
 SERVICE_REFUSED = "SERVICE is disabled: this endpoint does not query other endpoints"
 GRAPH_FORMS = {"construct", "describe"}
+SEARCH_MAX_CHARS = 500  # characters in one search: words and phrases, not documents
+SEARCH_MAX_HITS = 100  # passages one search may ask for (limit=), within --max-rows
+SEARCH_HITS = 20  # passages a search gives unless it asks for fewer or more
+JSON = "application/json"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
@@ -187,12 +193,16 @@ class _Server:
     """The application's state and handlers: one instance per app, no module-level state."""
 
     def __init__(self, kg: KnowledgeGraph, limits: Limits, workers: int, cache_bytes: int) -> None:
+        # Before the copy into memory: a persistent store keeps its index beside it.
+        index = PassageIndex.for_graph(kg)
+        search = tasks.IndexImage(index.image())
+        index.close()  # no connection is left open here to cross the fork
         kg = _in_memory(kg)
         self.kg = kg
         self.limits = limits
         self.questions = named_questions()
         self.graph_names = kg.graph_names()
-        data = tasks.ServerData(kg, self.questions)
+        data = tasks.ServerData(kg, self.questions, search)
         self.pool = WorkerPool(
             data,
             {
@@ -203,6 +213,7 @@ class _Server:
                 "entity_page": tasks.entity_page,
                 "entity_rdf": tasks.entity_rdf,
                 "overview": tasks.overview,
+                "search": tasks.search,
             },
             size=workers,
         )
@@ -530,6 +541,69 @@ class _Server:
         body: bytes = await self.run("entity_rdf", iri, name)
         return Response(body, 200, headers, media_type=_media(format_for(name).media_type))
 
+    async def search(self, request: Request) -> Response:
+        """Passages by words: a page for people, JSON (a list of hits) for scripts."""
+        params = _parse_query_string(request.scope.get("query_string", b""))
+        text = _one(params, "q")
+        fmt = _one(params, "format")
+        if fmt is None:
+            media = negotiate(request.headers.get("accept"), [*HTML_TYPES, JSON])
+            if media is None:
+                raise HTTPException(406, f"searches come as text/html or {JSON}")
+        elif fmt.lower() in {"html", "json"}:
+            media = JSON if fmt.lower() == "json" else "text/html"
+        else:
+            raise HTTPException(400, f"unknown search format {fmt!r} (choose html or json)")
+        limit = self._search_limit(_one(params, "limit"))
+        if media == JSON:
+            response = await self._search_json(text, limit)
+        else:
+            response = await self._search_page(text, limit, _root(request))
+        response.headers["Vary"] = "Accept"
+        return response
+
+    async def _search_json(self, text: str | None, limit: int) -> Response:
+        if text is None:
+            raise HTTPException(400, "no search: give the words as the q parameter")
+        hits, truncated = await self._search(text, limit)
+        body = json.dumps([h.as_dict() for h in hits], ensure_ascii=False).encode()
+        headers = {TRUNCATED_HEADER: f"limit={limit}"} if truncated else None
+        return Response(body, 200, headers, media_type=JSON)
+
+    async def _search_page(self, text: str | None, limit: int, root: str) -> Response:
+        if text is None or not text.strip():
+            return self._page(pages.search_html("", root))
+        try:
+            hits, truncated = await self._search(text, limit)
+        except HTTPException as e:
+            return self._page(pages.search_html(text, root, error=e.detail), e.status_code)
+        except OctographError as e:
+            return self._page(pages.search_html(text, root, error=str(e)), _status(e))
+        return self._page(pages.search_html(text, root, hits=hits, truncated=truncated))
+
+    def _search_limit(self, given: str | None) -> int:
+        most = min(SEARCH_MAX_HITS, self.limits.max_rows)
+        if given is None:
+            return min(SEARCH_HITS, most)
+        if not given.isdigit() or not 1 <= int(given) <= most:
+            raise HTTPException(400, f"limit must be a whole number from 1 to {most}")
+        return int(given)
+
+    async def _search(self, text: str, limit: int) -> tuple[tuple[Hit, ...], bool]:
+        """The best *limit* hits for *text*, and whether there were more.
+
+        Raises:
+            HTTPException: 400, the search is too long.
+            QueryError: it is not a search (checked here, before a worker is asked).
+        """
+        if len(text) > SEARCH_MAX_CHARS:
+            raise HTTPException(
+                400, f"the search is longer than {SEARCH_MAX_CHARS} characters, this server's limit"
+            )
+        fts_query(text)
+        hits = await self.run("search", text, limit + 1)
+        return hits[:limit], len(hits) > limit
+
     async def stylesheet(self, request: Request) -> Response:
         return Response(
             pages.CSS, 200, {"Cache-Control": "max-age=3600"}, media_type=_media("text/css")
@@ -635,6 +709,7 @@ def create_app(
             Route("/sparql", server.sparql, methods=["GET", "POST"], name="sparql"),
             Route("/query", server.query_page, name="query"),
             Route("/graph", server.graph, name="graph"),
+            Route("/search", server.search, name="search"),
             Route("/id/{path:path}", server.entity, name="entity"),
             Route("/octograph.css", server.stylesheet, name="stylesheet"),
         ],

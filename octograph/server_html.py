@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 from octograph.prefixes import ID, PREFIXES
 from octograph.query import NamedQuestion
+from octograph.search import MARK_END, MARK_START, Hit
 from octograph.server_tasks import Cell, EntityPage, Link, Overview, Quote, Table
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "error_html",
     "overview_html",
     "query_html",
+    "search_html",
 ]
 
 RDF_FORMATS = (  # (format name, label) for entity and CONSTRUCT downloads
@@ -165,6 +167,14 @@ dl.facts dd { margin: 0; }
 .quotes { margin: .25rem 0 0; padding-left: 1rem; font-size: .9rem; color: var(--muted); }
 form label { display: block; margin: .5rem 0 .2rem; font-weight: 600; }
 input[type=text] { width: 100%; padding: .3rem; }
+form.search { display: flex; gap: .5rem; align-items: baseline; margin: .75rem 0; }
+form.search input[type=search] { flex: 1; padding: .3rem; max-width: 36rem; }
+form.search button { margin-top: 0; }
+.hits > li { margin-bottom: 1rem; }
+.hits h3 { margin: 0; }
+.hits h3 .muted { font-weight: 400; }
+.hits p { margin: .2rem 0; }
+mark { background: #fff1a8; color: inherit; padding: 0 .1em; }
 button { margin-top: .5rem; padding: .35rem 1rem; }
 @media (max-width: 50rem) { .layout, dl.facts { grid-template-columns: 1fr; } }
 """
@@ -186,6 +196,7 @@ def page(title: str, body: object, root: str, *, head: object = None) -> str:
     nav = el(
         "nav",
         el("a", "Overview", href=f"{root}/"),
+        el("a", "Search", href=f"{root}/search"),
         el("a", "Query", href=f"{root}/query"),
         el("a", "Graph", href=f"{root}/graph"),
         el("a", "SPARQL endpoint", href=f"{root}/sparql", title="SPARQL 1.1 Protocol endpoint"),
@@ -262,7 +273,7 @@ def _facts(links: Sequence[Link], root: str) -> Html:
 
 def overview_html(overview: Overview, root: str) -> str:
     """The home page: each report, the event it reports on, its key messages, the counts."""
-    body: list[object] = []
+    body: list[object] = [search_form("", root)]
     for report in overview.reports:
         body.append(el("h1", report.title or report.label))
         if report.description:
@@ -567,3 +578,101 @@ def query_html(
     )
     title = question.title if question is not None else "Query"
     return page(title, body, root)
+
+
+# ---------------------------------------------------------------- the search page
+
+
+def search_form(text: str, root: str) -> Html:
+    """The search box: words, "a phrase", prefix*; it asks ``/search?q=``."""
+    return el(
+        "form",
+        el(
+            "input",
+            type="search",
+            name="q",
+            value=text,
+            aria_label="Search the passages",
+            placeholder='Search the passages: words, "a phrase", prefix*',
+        ),
+        el("button", "Search", type="submit"),
+        method="get",
+        action=f"{root}/search",
+        role="search",
+        class_="search",
+    )
+
+
+def highlight(snippet: str) -> Html:
+    """A snippet with its matches in ``<mark>``, every other character escaped.
+
+    >>> highlight("a <b> \x02match\x03 …")
+    'a &lt;b&gt; <mark>match</mark> …'
+    """
+    first, *rest = snippet.split(MARK_START)
+    parts: list[object] = [first.replace(MARK_END, "")]
+    for chunk in rest:
+        marked, _, after = chunk.partition(MARK_END)
+        parts += [el("mark", marked), after.replace(MARK_END, "")]
+    return join(parts, "")
+
+
+def _hit(hit: Hit, root: str) -> Html:
+    report = hit.report.rsplit("/", 1)[-1]
+    where: list[object] = [" — "]
+    if hit.message is not None:
+        where += [f"key message {hit.message}", ", "]
+    where.append(el("a", report, href=entity_href(root, hit.report), title=hit.report))
+    stated = [term(Cell("uri", iri, label), root) for iri, label in hit.entities]
+    return el(
+        "li",
+        el(
+            "h3",
+            el("a", f"¶{hit.number}", href=entity_href(root, hit.passage), title=hit.passage),
+            el("span", where, class_="muted"),
+        ),
+        el("p", highlight(hit.snippet), class_="snippet"),
+        el("p", el("span", "States: ", class_="muted"), join(stated), class_="states")
+        if stated
+        else None,
+    )
+
+
+def search_html(
+    text: str,
+    root: str,
+    *,
+    hits: Sequence[Hit] | None = None,
+    truncated: bool = False,
+    error: str = "",
+) -> str:
+    """The search page: the box, then the passages found, best first, with what they state."""
+    main: list[object] = [el("h1", "Search the passages"), search_form(text, root)]
+    if error:
+        main.append(el("p", error, class_="error", role="alert"))
+    if hits is not None:
+        n = len(hits)
+        as_json = f"{root}/search?{urlencode({'q': text, 'format': 'json'})}"
+        main.append(
+            el(
+                "p",
+                f"{n} passage{'' if n == 1 else 's'}",
+                el("span", f" — the best {n}; there are more", class_="notice")
+                if truncated
+                else None,
+                " · ",
+                el("a", "as JSON", href=as_json),
+                class_="summary",
+            )
+        )
+        main.append(el("ol", [_hit(h, root) for h in hits], class_="hits"))
+    else:
+        main.append(
+            el(
+                "p",
+                'All words must occur in a passage; "quotes" keep a phrase together and a '
+                "star ends a prefix (invest* finds investigation). The best matches come first.",
+                class_="muted",
+            )
+        )
+    return page(f"{text} — search" if text else "Search", main, root)

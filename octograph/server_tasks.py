@@ -8,6 +8,7 @@ knows HTTP; errors are OctographError subclasses that server.py turns into statu
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterable, Mapping
 from itertools import islice
@@ -15,7 +16,7 @@ from typing import IO, NamedTuple, cast
 
 import pyoxigraph as ox
 
-from octograph.errors import NotFoundError, QueryError
+from octograph.errors import NotFoundError, QueryError, StoreError
 from octograph.export import format_for, prefixes_for, serialize_triples
 from octograph.formats import render
 from octograph.load import KnowledgeGraph
@@ -30,12 +31,14 @@ from octograph.query import (
     solutions,
     stats,
 )
+from octograph.search import Hit, PassageIndex
 from octograph.server_sparql import QueryShape, inspect_query
 
 __all__ = [
     "Answer",
     "Cell",
     "EntityPage",
+    "IndexImage",
     "Link",
     "Overview",
     "Quote",
@@ -47,6 +50,7 @@ __all__ = [
     "entity_rdf",
     "inspect",
     "overview",
+    "search",
     "table",
 ]
 
@@ -57,11 +61,32 @@ SKOS_PREFLABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 OA_EXACT = "http://www.w3.org/ns/oa#exact"
 
 
+class IndexImage:
+    """The passage index as bytes, read before the fork; each process searches its own copy.
+
+    An SQLite connection must not cross a fork, and the workers may open no file (see
+    server_pool): each process that searches makes an in-memory connection from the bytes
+    the fork gave it, at its first search.
+    """
+
+    def __init__(self, image: bytes) -> None:
+        self.image = image
+        self._opened: tuple[int, PassageIndex] | None = None  # (process id, its connection)
+
+    def index(self) -> PassageIndex:
+        """This process's copy of the index."""
+        pid = os.getpid()
+        if self._opened is None or self._opened[0] != pid:
+            self._opened = (pid, PassageIndex.from_image(self.image))
+        return self._opened[1]
+
+
 class ServerData(NamedTuple):
-    """What every worker holds: the knowledge graph and the named questions, read before fork."""
+    """What every worker holds, read before fork: the graph, the named questions, the index."""
 
     kg: KnowledgeGraph
     questions: Mapping[str, NamedQuestion]
+    search: IndexImage | None = None
 
 
 class Dataset(NamedTuple):
@@ -411,6 +436,21 @@ def download(
         )
     body = render(results, result_format).encode("utf-8")
     return Answer(result_format, body, results.truncated, results.kind)
+
+
+# ---------------------------------------------------------------- passage search
+
+
+def search(data: ServerData, text: str, limit: int) -> tuple[Hit, ...]:
+    """The passages matching *text*, best first, at most *limit* (see octograph.search).
+
+    Raises:
+        QueryError: *text* is not a search (no word, too many).
+        StoreError: the server was started without a passage index.
+    """
+    if data.search is None:
+        raise StoreError("this server has no passage index")
+    return tuple(data.search.index().search(text, limit=limit))
 
 
 # ---------------------------------------------------------------- entity pages

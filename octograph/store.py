@@ -48,6 +48,7 @@ __all__ = [
     "open_persistent",
     "parse_spec",
     "redact",
+    "store_fingerprint",
 ]
 
 DEFAULT_STORE = "oxigraph"
@@ -166,6 +167,19 @@ def _read_marker(folder: Path, where: str) -> dict[str, Any] | None:
     if not isinstance(info, dict) or info.get("format") != STORE_FORMAT:
         raise StoreError(f"{MARKER} is of an unknown format; delete the folder", path=where)
     return info
+
+
+def store_fingerprint(folder: Path) -> str | None:
+    """The fingerprint of the data the persistent store in *folder* holds; None if none yet.
+
+    Files kept beside the store (the search index) carry it in their names, so that they are
+    known to be of the same data.
+
+    Raises:
+        StoreError: the folder is not an octograph store, or its marker is damaged.
+    """
+    info = _read_marker(folder, f"oxigraph:{folder}")
+    return str(info["fingerprint"]) if info is not None else None
 
 
 def open_persistent(

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 
-from octograph import KnowledgeGraph, NotFoundError, QueryError, load
+from octograph import KnowledgeGraph, NotFoundError, OutputError, QueryError, load
 from octograph.diff import diff_reports
 from octograph.search import PassageIndex, fts_query
 
@@ -94,7 +100,7 @@ def test_diff_of_an_unknown_report_names_the_reports(kg: KnowledgeGraph) -> None
 
 @pytest.fixture(scope="module")
 def index(kg: KnowledgeGraph) -> PassageIndex:
-    return PassageIndex(kg)
+    return PassageIndex.build(kg)
 
 
 def test_search_words_phrase_and_prefix(index: PassageIndex) -> None:
@@ -132,3 +138,106 @@ def test_search_syntax_cannot_be_injected(index: PassageIndex, text: str) -> Non
 
 def test_search_finds_nothing_quietly(index: PassageIndex) -> None:
     assert index.search("xylophone") == []
+
+
+# ---------------------------------------------------------------- the index beside a store
+
+SEARCHES = ["WHOIS", "elections trust", '"data protection"', "prosecut*", "capacity building"]
+
+
+def _index_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("search-*.sqlite"))
+
+
+def test_persistent_index_is_built_once_then_reopened(
+    tmp_path: Path, kg: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "kg"
+    first = PassageIndex.for_graph(load(store=f"oxigraph:{folder}"))
+    [path] = _index_files(folder)
+    built = path.stat()
+    builds: list[KnowledgeGraph] = []
+    original = PassageIndex.build
+
+    def counted(cls: type[PassageIndex], graph: KnowledgeGraph, fingerprint: str = "") -> Any:
+        builds.append(graph)
+        return original(graph, fingerprint)
+
+    monkeypatch.setattr(PassageIndex, "build", classmethod(counted))
+    again = PassageIndex.for_graph(load(store=f"oxigraph:{folder}"))
+    assert builds == []
+    assert _index_files(folder) == [path]
+    assert (path.stat().st_ino, path.stat().st_mtime_ns) == (built.st_ino, built.st_mtime_ns)
+    in_memory = PassageIndex.build(kg)
+    assert again.size == first.size == in_memory.size == 49
+    for text in SEARCHES:
+        assert again.search(text) == first.search(text) == in_memory.search(text), text
+
+
+def test_persistent_index_is_rebuilt_when_the_data_change(data_copy: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "kg"
+    store = f"oxigraph:{folder}"
+    assert PassageIndex.for_graph(load([data_copy], store=store)).search("xylophone") == []
+    [old] = _index_files(folder)
+    leftover = folder / f".{old.name}.x1y2z3.tmp"  # what a builder killed midway leaves
+    leftover.write_bytes(b"half")
+    structure = data_copy / "octopus-2019" / "structure.trig"
+    text = structure.read_text(encoding="utf-8")
+    structure.write_text(
+        text.replace("access to WHOIS data, court", "access to XYLOPHONE data, court"),
+        encoding="utf-8",
+    )
+    index = PassageIndex.for_graph(load([data_copy], store=store))
+    assert [h.number for h in index.search("xylophone")] == [36]
+    [new] = _index_files(folder)
+    assert new != old
+    assert not leftover.exists()
+    assert [h.number for h in PassageIndex.open(new).search("xylophone")] == [36]
+
+
+def test_a_damaged_index_file_is_rebuilt(tmp_path: Path) -> None:
+    folder = tmp_path / "kg"
+    PassageIndex.for_graph(load(store=f"oxigraph:{folder}"))
+    [path] = _index_files(folder)
+    path.write_bytes(b"not a database at all")
+    index = PassageIndex.for_graph(load(store=f"oxigraph:{folder}"))
+    assert [h.number for h in index.search("WHOIS")] == [36]
+    assert [h.number for h in PassageIndex.open(path).search("WHOIS")] == [36]
+
+
+def test_concurrent_builders_write_one_whole_index(tmp_path: Path) -> None:
+    folder = tmp_path / "kg"
+    load(store=f"oxigraph:{folder}")  # the store first: three processes then race for the index
+    assert _index_files(folder) == []
+    command = [
+        sys.executable, "-m", "octograph", "--store", f"oxigraph:{folder}",
+        "search", "WHOIS", "--format", "json",
+    ]  # fmt: skip
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    for p, (out, err) in zip(processes, outputs, strict=True):
+        assert p.returncode == 0, err
+        assert [hit["number"] for hit in json.loads(out)] == [36]
+    assert len({out for out, _ in outputs}) == 1
+    [path] = _index_files(folder)
+    assert not list(folder.glob(".search-*"))
+    assert PassageIndex.open(path).size == 49
+
+
+def test_a_folder_that_cannot_take_the_index_gets_one_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import octograph.export
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise OutputError("Permission denied", path=str(path))
+
+    folder = tmp_path / "kg"
+    kg = load(store=f"oxigraph:{folder}")
+    monkeypatch.setattr(octograph.export, "write_atomic", refuse)
+    index = PassageIndex.for_graph(kg)
+    assert [h.number for h in index.search("WHOIS")] == [36]
+    assert _index_files(folder) == []

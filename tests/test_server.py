@@ -18,6 +18,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote_from_bytes
 
@@ -33,6 +34,7 @@ from starlette.applications import Starlette
 from octograph import KnowledgeGraph, QueryError, load
 from octograph.load import bundled_data
 from octograph.query import named_questions
+from octograph.search import PassageIndex
 from octograph.server import background, create_app
 from octograph.server_pool import BusyError, QueryTimeoutError, WorkerPool
 from octograph.server_tasks import Dataset, ServerData, answer
@@ -736,6 +738,9 @@ def test_behind_a_proxy_under_a_path_links_carry_it(kg: KnowledgeGraph) -> None:
             f"{base}/sparql", params={"query": "ASK {}"}, headers={"Accept": BROWSER}
         )
         assert redirect.headers["location"].startswith("/octograph/query?")
+        found = httpx.get(f"{base}/search", params={"q": "WHOIS"}, headers={"Accept": BROWSER})
+        assert 'href="/octograph/id/octopus-2019/passage/36"' in found.text
+        assert 'action="/octograph/search"' in found.text
 
 
 # ---------------------------------------------------------------- entities
@@ -789,6 +794,8 @@ def test_overview_page(client: httpx.Client) -> None:
     assert page.text.count('<li><h3><a href="/id/octopus-2019/message/') == 9
     for text in ("Octopus Conference 2019", "Strasbourg", "some 470 cybercrime experts", "Counts"):
         assert text in page.text
+    assert '<form method="get" action="/search" role="search"' in page.text
+    assert '<a href="/search">Search</a>' in page.text
     assert not re.search(r"""(src|href)=["']https?:""", page.text)
 
 
@@ -865,14 +872,154 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "/id/octopus-2019/message/1",
         "/query?query=SELECT+%3Ft+%3Fl+WHERE+%7B+%3Ft+rdfs%3Alabel+%3Fl+%7D",
         "/query?query=%3Cscript%3E",
+        "/search?q=%2264+Parties%22",
+        "/search?q=%3Cscript%3Ealert(1)%3C/script%3E",
     ],
 )
 def test_pages_escape_labels(hostile: str, path: str) -> None:
     page = httpx.get(hostile + path, headers={"Accept": BROWSER}, timeout=30).text
     assert "<script>" not in page
     assert "<img" not in page
-    if "evil" in path or path == "/":
+    if "evil" in path or path in {"/", "/search?q=%2264+Parties%22"}:
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# ---------------------------------------------------------------- passage search
+
+
+def test_search_page_shows_passages_highlighted_with_what_they_state(
+    client: httpx.Client,
+) -> None:
+    page = client.get("/search", params={"q": "WHOIS"}, headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert 'value="WHOIS"' in page.text  # the box keeps the words
+    assert "1 passage" in page.text
+    assert 'href="/id/octopus-2019/passage/36"' in page.text
+    assert "key message 7" in page.text
+    assert 'href="/id/octopus-2019"' in page.text
+    assert "lack of access to <mark>WHOIS</mark> data" in page.text
+    assert '<a href="/id/lack-of-access-to-whois-data"' in page.text
+    assert "/search?q=WHOIS&amp;format=json" in page.text
+    empty = client.get("/search", headers={"Accept": BROWSER})
+    assert empty.status_code == 200
+    assert 'class="hits"' not in empty.text
+    nothing = client.get("/search", params={"q": "xylophone"}, headers={"Accept": BROWSER})
+    assert (nothing.status_code, "0 passages" in nothing.text) == (200, True)
+
+
+def test_search_json_gives_what_the_command_line_prints(
+    client: httpx.Client, kg: KnowledgeGraph
+) -> None:
+    expected = [h.as_dict() for h in PassageIndex.build(kg).search("data protection")]
+    by_format = client.get("/search", params={"q": "data protection", "format": "json"})
+    by_accept = client.get(
+        "/search", params={"q": "data protection"}, headers={"Accept": "application/json"}
+    )
+    for r in (by_format, by_accept):
+        assert r.status_code == 200
+        assert r.headers["content-type"] == "application/json"
+        assert r.headers["vary"] == "Accept"
+        assert r.json() == expected
+        assert "octograph-truncated" not in r.headers
+    best = [h.as_dict() for h in PassageIndex.build(kg).search("data", limit=2)]
+    cut = client.get("/search", params={"q": "data", "limit": "2", "format": "json"})
+    assert cut.json() == best
+    assert cut.headers["octograph-truncated"] == "limit=2"
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": '"'}, "search needs at least one word"),
+        ({"q": "*** ???"}, "search needs at least one word"),
+        ({"q": "data " * 101}, "longer than 500 characters"),
+        ({"q": " ".join(["a"] * 65)}, "at most 64 words and phrases"),
+        ({"q": "data", "limit": "0"}, "limit must be a whole number from 1 to 100"),
+        ({"q": "data", "limit": "101"}, "limit must be a whole number from 1 to 100"),
+        ({"q": "data", "limit": "-1"}, "limit must be a whole number from 1 to 100"),
+        ({"q": "data", "format": "xml"}, "unknown search format 'xml'"),
+        ({"format": "json"}, "no search: give the words as the q parameter"),
+        ({"q": ["a", "b"]}, "give one q parameter, not 2"),
+    ],
+)
+def test_a_search_that_is_not_one_is_400(
+    client: httpx.Client, params: dict[str, Any], message: str
+) -> None:
+    # As JSON (unless another format is asked for) the message is the body; on the page for
+    # people it stands under the search box.
+    plain = client.get("/search", params={"format": "json", **params})
+    assert plain.status_code == 400
+    assert message in plain.text
+    page = client.get("/search", params=params, headers={"Accept": BROWSER})
+    assert page.status_code == 400
+    assert message in page.text
+
+
+def test_search_refuses_an_unacceptable_type(client: httpx.Client) -> None:
+    r = client.get("/search", params={"q": "data"}, headers={"Accept": "image/png"})
+    assert r.status_code == 406
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NEAR(data protection)",
+        "text:WHOIS",
+        "iri:x OR 1",
+        "^data",
+        "data OR xylophone",
+        "data NOT protection",
+        '"unterminated phrase',
+        "(data",
+        "{text iri}: data",
+        "'; DROP TABLE passage; --",
+        "data\x00protection",
+        "*",
+        "a\u0000b",
+    ],
+)
+def test_search_syntax_in_the_words_is_only_words(client: httpx.Client, text: str) -> None:
+    r = client.get("/search", params={"q": text, "format": "json"})
+    assert r.status_code in {200, 400}, r.text
+    if r.status_code == 400:
+        assert r.text == "search needs at least one word\n"
+    # NOT, OR and NEAR are words here: every one must occur, so these find nothing.
+    if text in {"data OR xylophone", "data NOT protection"}:
+        assert r.json() == []
+    again = client.get("/search", params={"q": "WHOIS", "format": "json"})
+    assert [h["number"] for h in again.json()] == [36]
+
+
+def test_html_in_a_search_stays_text(client: httpx.Client) -> None:
+    hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+    page = client.get("/search", params={"q": hostile}, headers={"Accept": BROWSER})
+    assert page.status_code == 200
+    assert "<script>" not in page.text
+    assert "<img" not in page.text
+    assert "&lt;script&gt;" in page.text
+
+
+def test_a_server_on_a_persistent_store_searches_the_index_beside_it(
+    tmp_path: Path, kg: KnowledgeGraph
+) -> None:
+    folder = tmp_path / "kg"
+    PassageIndex.for_graph(load(store=f"oxigraph:{folder}"))
+    [index] = folder.glob("search-*.sqlite")
+    built = index.stat().st_mtime_ns
+    persistent = load(store=f"oxigraph:{folder}")
+
+    def ask(base: str) -> Any:
+        r = httpx.get(f"{base}/search", params={"q": "prosecut*", "format": "json"}, timeout=30)
+        return r.json()
+
+    # Both workers answer, each from its own copy of the index.
+    with background(create_app(persistent, workers=2)) as base, ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(ask, [base] * 8))
+    expected = [h.as_dict() for h in PassageIndex.build(kg).search("prosecut*")]
+    assert all(a == expected for a in answers)
+    assert [p.name for p in folder.glob("search-*.sqlite")] == [index.name]
+    assert index.stat().st_mtime_ns == built  # reopened, not rebuilt
 
 
 # ---------------------------------------------------------------- no 500 for a client mistake
@@ -883,7 +1030,9 @@ def test_pages_escape_labels(hostile: str, path: str) -> None:
 )
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "HEAD", "OPTIONS", "PATCH"]),
-    path=st.sampled_from(["/sparql", "/query", "/id/budapest-convention", "/id/%ff", "/"]),
+    path=st.sampled_from(
+        ["/sparql", "/query", "/id/budapest-convention", "/id/%ff", "/", "/search"]
+    ),
     query=st.binary(max_size=200),
     content_type=st.sampled_from(
         [None, FORM, "application/sparql-query", "application/sparql-update", "text/plain",

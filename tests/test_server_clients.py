@@ -203,3 +203,24 @@ def test_entity_page_and_overview_in_chromium(browser: Browser, url: str) -> Non
     assert log.errors == []
     assert local_only(log.requests, url) == []
     page.close()
+
+
+@pytest.mark.browser
+def test_search_from_the_home_page_in_chromium(browser: Browser, url: str) -> None:
+    page = browser.new_page()
+    log = watch(page)
+    page.goto(f"{url}/")
+    page.fill("form[role=search] input[name=q]", '"data protection"')
+    page.press("form[role=search] input[name=q]", "Enter")
+    page.wait_for_load_state()
+    assert "/search?q=" in page.url
+    hits = page.locator("ol.hits > li")
+    assert hits.count() == 2
+    assert page.locator("ol.hits mark").first.inner_text().lower() == "data protection"
+    hits.first.locator("p.states a").first.click()
+    page.wait_for_load_state()
+    assert "/id/" in page.url
+    assert page.locator("h1").count() == 1
+    assert log.errors == []
+    assert local_only(log.requests, url) == []
+    page.close()
