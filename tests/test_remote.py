@@ -37,8 +37,6 @@ VIRTUOSO_PATH_BUGS = {
     "capacity-building": "a/rdfs:subClassOf* with ORDER BY loses rows",
     "instruments": "?class rdfs:subClassOf* with ORDER BY loses rows",
     "instruments-and-threats": "rdfs:subPropertyOf* inside UNION loses rows",
-    "remedies-for-threat": "a/rdfs:subClassOf* with ORDER BY loses rows",
-    "diff-relations": "p* with neither end bound is refused (error TR...)",
 }
 
 
@@ -108,7 +106,7 @@ def test_named_question_same_answer_on_each_server(
     # .expected.json is tests/test_questions.py's to check, so together the three agree.
     if server.name == "virtuoso" and name in VIRTUOSO_PATH_BUGS:
         request.applymarker(
-            pytest.mark.xfail(reason=f"Virtuoso 7.2.5: {VIRTUOSO_PATH_BUGS[name]}", strict=False)
+            pytest.mark.xfail(reason=f"Virtuoso 7.2.5: {VIRTUOSO_PATH_BUGS[name]}", strict=True)
         )
     embedded = local.ask(name)
     answer = remote_kg(server).ask(name)
