@@ -829,10 +829,11 @@ def rewrite(
     if group is None:
         return text
     open_at, close_at = group
-    return (
-        f"{text[: open_at + 1]} {values} GRAPH <{UNION_GRAPH}> {{{text[open_at + 1 : close_at]}}} "
-        f"{text[close_at:]}"
-    )
+    # The values inside the union's group, at its top: outside it, a BIND or FILTER in the
+    # group would be evaluated before they join (SPARQL evaluates a group bottom-up), and see
+    # the parameters unbound where the embedded store has them bound.
+    inner = f" {values}{text[open_at + 1 : close_at]}" if values else text[open_at + 1 : close_at]
+    return f"{text[: open_at + 1]} GRAPH <{UNION_GRAPH}> {{{inner}}} {text[close_at:]}"
 
 
 def _insert_values(text: str, values: str) -> str:

@@ -215,7 +215,7 @@ def test_data_with_a_sparql_store_is_refused() -> None:
 
 def test_the_where_group_goes_inside_the_union_graph() -> None:
     text = rewrite("SELECT ?s WHERE { ?s a ?c } ORDER BY ?s")
-    assert text.startswith(f"SELECT ?s WHERE {{  GRAPH <{UNION_GRAPH}> {{ ?s a ?c }} }}")
+    assert text.startswith(f"SELECT ?s WHERE {{ GRAPH <{UNION_GRAPH}> {{ ?s a ?c }} }}")
     assert text.rstrip().endswith("ORDER BY ?s")
 
 
@@ -244,7 +244,13 @@ def test_construct_template_is_skipped_and_values_bound() -> None:
     assert group is not None
     assert text[group[0] : group[1] + 1] == "{ ?s a ?c }"
     bound = rewrite(text, {"c": ox.NamedNode("http://x/C")})
-    assert bound.startswith("CONSTRUCT { ?s a ?c } WHERE { VALUES ?c { <http://x/C> }")
+    assert bound.startswith(f"CONSTRUCT {{ ?s a ?c }} WHERE {{ GRAPH <{UNION_GRAPH}> {{ VALUES ?c")
+
+
+def test_parameters_are_bound_where_the_group_s_binds_and_filters_see_them() -> None:
+    # Outside the union's group, ?a would join after the group's BIND had seen it unbound.
+    bound = rewrite("SELECT ?x WHERE { BIND(?a AS ?x) }", {"a": ox.NamedNode("http://x/A")})
+    assert f"GRAPH <{UNION_GRAPH}> {{ VALUES ?a {{ <http://x/A> }} " in bound
     assert query_form("# SELECT in a comment\nCONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
 
 
