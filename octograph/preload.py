@@ -15,7 +15,7 @@ import os
 import sys
 
 from octograph.errors import OctographError
-from octograph.files import build_store, find_files, package_dir
+from octograph.files import build_store, file_iri, find_files, package_dir
 
 # typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING as true).
 TYPE_CHECKING = False
@@ -69,18 +69,22 @@ class _Parsing:
 
     def __init__(self, files: list[str], ontology: str) -> None:
         self.files, self.ontology = files, ontology
+        # Worked out here, in the main thread: in the parsing thread, each of their system
+        # calls would wait for the GIL again, while the main thread imports.
+        self.iris = {path: file_iri(path) for path in [ontology, *files]}
         self.built: tuple[ox.Store, list[ox.Quad]] | None = None
         self.switch_interval = sys.getswitchinterval()
         self._done = _thread.allocate_lock()
         self._done.acquire()
-        # Each file's parse starts by taking the GIL back from the main thread, which holds it
-        # while it imports; at the default 5 ms switch interval, a dozen files lose ~40 ms.
-        sys.setswitchinterval(0.0002)
+        # Each call into Oxigraph ends by taking the GIL back from the main thread, which holds
+        # it while it imports: at the default 5 ms switch interval a dozen files lose ~40 ms,
+        # at 50 us ~1 ms. take() sets it back.
+        sys.setswitchinterval(0.00005)
         _thread.start_new_thread(self._run, ())
 
     def _run(self) -> None:
         try:
-            self.built = build_store(self.files, self.ontology)
+            self.built = build_store(self.files, self.ontology, iris=self.iris)
         except Exception:  # load() parses again, and reports what went wrong with its place
             self.built = None
         finally:
