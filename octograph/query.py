@@ -207,7 +207,8 @@ def _label_index(kg: KnowledgeGraph) -> dict[str, list[tuple[str, str]]]:
 def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
     """A parameter value as an RDF term: an ``<IRI>``, an IRI, a CURIE, a label, or a literal.
 
-    Labels match case-insensitively. An unknown label raises NotFoundError naming close ones.
+    Labels match case-insensitively (the spelling as given first). An unknown label raises
+    NotFoundError naming close ones.
     """
     if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
         return value
@@ -223,18 +224,25 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and " " not in text:
         return ox.NamedNode(PREFIXES[prefix] + local)
-    # The store finds the label first: listing every label in Python takes long on a big
-    # corpus (and on a server, a download); the full list is for suggestions after a miss.
+    # The store finds the label: listing every label in Python takes long on a big corpus (and
+    # on a server, a download); the full list is for suggestions after a miss. The spelling as
+    # given is looked up first, a lookup; other cases need a scan of every label (~90 ms at a
+    # million triples), done when the exact spelling names no report entity.
+    labelled = f"{{ ?s <{RDFS_LABEL}> ?l }} UNION {{ ?s <{SKOS_PREFLABEL}> ?l }}"
+    spelled = f"{ox.Literal(text)} {ox.Literal(text, language='en')}"
     needle = str(ox.Literal(text.lower()))
-    exact = (
-        f"SELECT DISTINCT ?s ?l WHERE {{ {{ ?s <{RDFS_LABEL}> ?l }} UNION "
-        f"{{ ?s <{SKOS_PREFLABEL}> ?l }} FILTER(LCASE(STR(?l)) = {needle}) }}"
-    )
-    hits = [
-        (sol["s"].value, sol["l"].value)
-        for sol in _select(kg, exact)
-        if isinstance(sol["s"], ox.NamedNode) and isinstance(sol["l"], ox.Literal)
-    ]
+    hits: list[tuple[str, str]] = []
+    for select in (
+        f"SELECT DISTINCT ?s ?l WHERE {{ VALUES ?l {{ {spelled} }} {labelled} }}",
+        f"SELECT DISTINCT ?s ?l WHERE {{ {labelled} FILTER(LCASE(STR(?l)) = {needle}) }}",
+    ):
+        hits = [
+            (sol["s"].value, sol["l"].value)
+            for sol in _select(kg, select)
+            if isinstance(sol["s"], ox.NamedNode) and isinstance(sol["l"], ox.Literal)
+        ]
+        if any(iri.startswith(ID) for iri, _ in hits):
+            break
     index = {} if hits else _label_index(kg)
     hits = hits or index.get(text.casefold(), [])
     if hits:

@@ -57,6 +57,15 @@ def test_parameters_by_label_curie_or_iri(kg: KnowledgeGraph, value: str) -> Non
     assert KG + "stronger-election-law" in [row["r"] for row in r]
 
 
+@pytest.mark.parametrize("value", ["capacity building", "Capacity building", "CAPACITY BUILDING"])
+def test_a_label_names_the_report_entity_before_an_ontology_term(
+    kg: KnowledgeGraph, value: str
+) -> None:
+    # "Capacity building" is also the label of the class octo:CapacityBuilding, spelled so.
+    r = kg.query("SELECT ?x WHERE { BIND(?v AS ?x) }", v=value)
+    assert r.to_dicts() == [{"x": KG + "capacity-building"}]
+
+
 def test_a_parameter_is_bound_not_spliced(kg: KnowledgeGraph) -> None:
     # A value that would change the query if it were pasted into the text is just a label.
     with pytest.raises(NotFoundError, match="no entity is labelled"):
