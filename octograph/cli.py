@@ -247,6 +247,12 @@ def cmd_query(args: argparse.Namespace) -> int:
     else:
         named, text = None, args.query
     bindings = _params(args.param)
+    # Before the graph is ready, not after: while the data are parsed in a thread
+    # (preload.py), the question and the result formats are read for nothing.
+    if named:
+        q.get_question(named)
+    from octograph.formats import render
+
     kg = _kg(args)
     options: dict[str, Any] = {
         "limit": args.limit,
@@ -265,8 +271,6 @@ def cmd_query(args: argparse.Namespace) -> int:
 
         _write(args, serialize_triples(results.triples, args.format or "turtle"))
         return EXIT_OK
-    from octograph.formats import render
-
     fmt = args.format or ("table" if sys.stdout.isatty() else "csv")
     _write(args, render(results, fmt, iris=args.iris).encode("utf-8"))
     if results.kind == "ask":

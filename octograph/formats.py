@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError
@@ -85,9 +88,6 @@ def to_xml(results: Results) -> str:
 
 def to_csv(results: Results) -> str:
     """SPARQL 1.1 CSV: plain values, IRIs as IRIs, a header line of variable names."""
-    import csv
-    import io
-
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(results.variables)
