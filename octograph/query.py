@@ -204,6 +204,15 @@ def _label_index(kg: KnowledgeGraph) -> dict[str, list[tuple[str, str]]]:
     return index
 
 
+def _named_node(iri: str, given: str) -> ox.NamedNode:
+    """*iri* as a term; a parameter *given* as an IRI that is not one is a QueryError."""
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        # Oxigraph's message quotes the offending character raw (a newline, a return).
+        raise QueryError(f"parameter {given!r} is not a valid IRI") from None
+
+
 def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
     """A parameter value as an RDF term: an ``<IRI>``, an IRI, a CURIE, a label, or a literal.
 
@@ -218,12 +227,12 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
         return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
     text = str(value).strip()
     if text.startswith("<") and text.endswith(">"):
-        return ox.NamedNode(text[1:-1])
+        return _named_node(text[1:-1], text)
     if re.match(r"https?://\S+$", text):
-        return ox.NamedNode(text)
+        return _named_node(text, text)
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES and " " not in text:
-        return ox.NamedNode(PREFIXES[prefix] + local)
+        return _named_node(PREFIXES[prefix] + local, text)
     # The store finds the label: listing every label in Python takes long on a big corpus (and
     # on a server, a download); the full list is for suggestions after a miss. The spelling as
     # given is looked up first, a lookup; other cases need a scan of every label (~90 ms at a

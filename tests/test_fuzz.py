@@ -146,8 +146,16 @@ def test_any_sparql_text_answers_or_gives_one_query_error(kg: KnowledgeGraph, te
         assert results.kind in {"select", "ask", "graph"}
 
 
+# A parameter is read as an <IRI>, an http(s) IRI, a CURIE or a label: each shape, with any text.
+PARAMETER_VALUES = st.text(max_size=80) | st.builds(
+    lambda shape, text: shape.format(text),
+    st.sampled_from(["<{}>", "https://w3id.org/octograph/id/{}", "kg:{}", "octo:{}"]),
+    st.text(max_size=40),
+)
+
+
 @FUZZ
-@given(value=st.text(max_size=80))
+@given(value=PARAMETER_VALUES)
 def test_any_parameter_value_is_a_label_an_iri_or_a_clear_error(
     kg: KnowledgeGraph, value: str
 ) -> None:
