@@ -160,6 +160,40 @@ def test_3_remedies_for_a_threat_and_who_must_act(kg: KnowledgeGraph) -> None:
     assert ("capacity building", "delivered by", C_PROC) in actors
 
 
+# A second report that proposes the bundled report's "capacity building" against cybercrime,
+# with an actor of its own: the shape of a corpus where reports share their remedies.
+OTHER_REPORT = """
+@prefix kg: <https://w3id.org/octograph/id/> .
+@prefix octo: <https://w3id.org/octograph/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+kg:other-report-graph {
+    kg:other-report a octo:Report .
+    kg:other-report-message octo:inReport kg:other-report ; octo:messageNumber 1 .
+    kg:other-report-passage a octo:Passage ; octo:inReport kg:other-report .
+    kg:other-actor a octo:Stakeholder ; rdfs:label "another programme office"@en .
+}
+kg:other-report-passage {
+    kg:other-report-message octo:proposesRemedy kg:capacity-building .
+    kg:capacity-building octo:addresses kg:cybercrime ; octo:involves kg:other-actor .
+}
+"""
+
+
+def test_3_each_report_answers_with_its_own_message_and_actors(tmp_path: Path) -> None:
+    (tmp_path / "other.trig").write_text(OTHER_REPORT, encoding="utf-8")
+    kg = load([bundled_data(), tmp_path])
+    found: dict[object, set[tuple[object, ...]]] = {}
+    for row in kg.ask("remedies-for-threat", threat="cybercrime").to_dicts():
+        if row["remedyLabel"] == "capacity building":
+            key = (row["messageNumber"], row["actorLabel"])
+            found.setdefault(row["report"], set()).add(key)
+    # Over the union alone, each report's key message would pair with both reports' actors.
+    assert found == {
+        KG + "octopus-2019": {(9, C_PROC)},
+        KG + "other-report": {(1, "another programme office")},
+    }
+
+
 def test_4_instruments_their_kind_and_bodies(kg: KnowledgeGraph) -> None:
     results = kg.ask("instruments")
     kinds = dict(pairs(results, "instrumentLabel", "kind"))
