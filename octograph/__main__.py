@@ -13,11 +13,13 @@ def main() -> None:
     # thread, without the GIL) overlaps them; see preload.py.
     from octograph.preload import command_in, finish, start
 
-    start(argv)
-    from octograph.cli import main as run
-
     try:
+        start(argv)
+        from octograph.cli import main as run
+
         run(argv)
+    except KeyboardInterrupt:
+        os._exit(130)  # Ctrl-C while starting, before the command line handles it itself
     except SystemExit as e:
         if command_in(argv) == "serve" or not isinstance(e.code, int | None):
             raise

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from octograph.load import KnowledgeGraph
+    from octograph.query import Results
     from octograph.store import RemoteOptions
 
 __all__ = ["main"]
@@ -259,13 +260,18 @@ def cmd_query(args: argparse.Namespace) -> int:
         "allow_federation": args.allow_federation,
         "lang": args.lang,
     }
-    if named:
-        results = q.run_named(kg, named, bindings, **options)
-    else:
-        results = q.run(kg, text, bindings, **options)
-    if args.why:
-        sparql = q.get_question(named).sparql if named else text
-        results = q.add_why(kg, results, sparql)
+
+    def answer() -> Results:
+        if named:
+            results = q.run_named(kg, named, bindings, **options)
+        else:
+            results = q.run(kg, text, bindings, **options)
+        if args.why:
+            sparql = q.get_question(named).sparql if named else text
+            results = q.add_why(kg, results, sparql)
+        return results
+
+    results = _stoppable(answer, args.timeout)
     if results.kind == "graph":
         from octograph.export import serialize_triples
 
@@ -276,6 +282,40 @@ def cmd_query(args: argparse.Namespace) -> int:
     if results.kind == "ask":
         return EXIT_OK if results.boolean else EXIT_FAILED
     return EXIT_OK
+
+
+def _stoppable(answer: Callable[[], Results], timeout: float | None) -> Results:
+    """*answer*() in a thread, so that Ctrl-C and *timeout* (seconds) can stop it.
+
+    Oxigraph evaluates without the GIL but never returns to Python until it is done: run on
+    the main thread, a runaway query would ignore Ctrl-C. Stopped, it is left to end with the
+    process (the command line ends with os._exit).
+
+    Raises:
+        QueryError: the answer took longer than *timeout*.
+    """
+    # _thread, not threading: importing threading costs ~1.7 ms of the start.
+    import _thread
+
+    outcome: list[Results | BaseException] = []
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def target() -> None:
+        try:
+            outcome.append(answer())
+        except BaseException as e:  # handed to the main thread, which raises it
+            outcome.append(e)
+        finally:
+            done.release()
+
+    _thread.start_new_thread(target, ())
+    # The wait is interrupted by a signal: Ctrl-C raises KeyboardInterrupt here (exit 130).
+    if not done.acquire(timeout=-1 if timeout is None else timeout):
+        raise QueryError(f"stopped after {timeout:g} s (--timeout); nothing was written")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def cmd_push(args: argparse.Namespace) -> int:
@@ -538,6 +578,17 @@ def _args_path(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=cmd_path)
 
 
+def _positive_seconds(text: str) -> float:
+    """An argparse type: a number of seconds above zero."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:  # also NaN
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return seconds
+
+
 def _args_query(p: argparse.ArgumentParser) -> None:
     _add_output(p)
     p.add_argument("query", nargs="?", help="SPARQL text, or the name of a named question")
@@ -563,6 +614,12 @@ def _args_query(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--list", action="store_true", help="list the named questions")
     p.add_argument("--describe", metavar="NAME", help="show a named question with its SPARQL")
+    p.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        metavar="S",
+        help="stop the query after S seconds (default: no limit; Ctrl-C stops it too)",
+    )
     p.add_argument(
         "--allow-federation",
         action="store_true",

@@ -325,3 +325,37 @@ def test_lang_chooses_the_labels_of_tables(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     assert "Pays-Bas" in out
     assert "Japon" in out
+
+
+# Every triple joined with every other twice: ~5,600³ rows to count, minutes of work.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_runaway_query_stops_at_its_timeout(tmp_path: Path) -> None:
+    out = tmp_path / "answer.csv"
+    r = run("query", RUNAWAY, "--timeout", "1", "-o", str(out))
+    assert r.returncode == 2
+    assert r.stderr == "error: stopped after 1 s (--timeout); nothing was written\n"
+    assert not out.exists()
+    assert run("query", "key-messages", "--timeout", "0").returncode == 2
+
+
+def test_ctrl_c_stops_a_runaway_query() -> None:
+    import signal
+    import time
+
+    child = subprocess.Popen(
+        [sys.executable, "-m", "octograph", "query", RUNAWAY],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)  # started (about 0.1 s) and deep in the query
+    child.send_signal(signal.SIGINT)
+    try:
+        out, err = child.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        pytest.fail("Ctrl-C did not stop the query")
+    assert (child.returncode, out, err) == (130, "", "")

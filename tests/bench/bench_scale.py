@@ -95,6 +95,9 @@ def worker(
         remote = RemoteOptions(user=user, password=os.environ.get("BENCH_PASSWORD"))
     start, cpu = time.perf_counter(), time.process_time()
     kg = octograph.load(data or None, store=store, remote=remote)
+    if kg.engine == "rdflib":
+        # rdflib's store is built on first use: its load is that parse, not Oxigraph's.
+        kg.dataset  # noqa: B018
     out["open_s"] = round(time.perf_counter() - start, 2)
     # CPU time as well: other work on a shared machine stretches the wall clock, not this.
     out["open_cpu_s"] = round(time.process_time() - cpu, 2)
