@@ -305,6 +305,13 @@ def _stoppable(answer: Callable[[], Results], timeout: float | None) -> Results:
         try:
             outcome.append(answer())
         except BaseException as e:  # handed to the main thread, which raises it
+            if isinstance(e, OctographError):
+                # Printed as one line: the tracebacks go, and with them the frames that hold
+                # Oxigraph's results, which must be freed on the thread that made them.
+                cause: BaseException | None = e
+                while cause is not None:
+                    cause.__traceback__ = None
+                    cause = cause.__cause__ or cause.__context__
             outcome.append(e)
         finally:
             done.release()
