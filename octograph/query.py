@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from octograph.errors import NotFoundError, QueryError
+from octograph.errors import NotFoundError, OctographError, QueryError
 from octograph.prefixes import ID, ONTOLOGY_GRAPH, PREFIXES
 
 # Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the CLI's start (mypy treats any
@@ -312,16 +312,23 @@ def run(
     allow_federation: bool = False,
     engine: str | None = None,
     lang: str = "en",
+    bind: str = "substitute",
 ) -> Results:
     """Run SPARQL *text* on *kg*; *params* bind variables by name, resolved by resolve_param.
 
     *engine* overrides ``kg.engine`` for this query ("oxigraph" or "rdflib"); *lang* is the
-    language labels are shown in where the graph has one (English otherwise).
+    language labels are shown in where the graph has one (English otherwise). *bind* says how
+    the embedded Oxigraph gets the parameters: ``"substitute"`` (its substitutions, SEP-0007;
+    the plan is made before the values are known) or ``"values"`` (a VALUES block at the top
+    of the WHERE group, which the plan is made with). The answer is the same; servers always
+    get a VALUES block, rdflib its initial bindings.
 
     Raises:
         QueryError: the query does not parse (with line and column), or uses SERVICE while
             federation is not allowed.
     """
+    if bind not in ("substitute", "values"):
+        raise OctographError(f"unknown binding {bind!r} (choose substitute or values)")
     # The lexer only where the word is there at all: its pattern takes ~5 ms to compile, a
     # good part of a named question's answer from the command line.
     folded = text.casefold()
@@ -357,11 +364,14 @@ def run(
         results = to_results(run_remote(kg.remote, text, bindings))
     else:
         try:
-            raw = kg.store.query(
-                text,
-                prefixes=PREFIXES,
-                substitutions={ox.Variable(k): v for k, v in bindings.items()},
-            )
+            if bind == "values" and bindings:
+                raw = kg.store.query(_with_values(text, bindings), prefixes=PREFIXES)
+            else:
+                raw = kg.store.query(
+                    text,
+                    prefixes=PREFIXES,
+                    substitutions={ox.Variable(k): v for k, v in bindings.items()},
+                )
         except SyntaxError as e:
             raise _query_error(e, text) from e
         except RuntimeError as e:
@@ -480,9 +490,13 @@ class Param:
 
 
 class NamedQuestion:
-    """A SPARQL file of octograph/queries with its header: title, description, parameters."""
+    """A SPARQL file of octograph/queries with its header: title, description, parameters.
 
-    __slots__ = ("description", "name", "params", "path", "sparql", "title")
+    ``bind`` is how the embedded engine gets the parameters (see ``run``): ``"values"`` where
+    the header says ``# bind: values``, ``"substitute"`` otherwise.
+    """
+
+    __slots__ = ("bind", "description", "name", "params", "path", "sparql", "title")
 
     def __init__(
         self,
@@ -492,9 +506,10 @@ class NamedQuestion:
         params: tuple[Param, ...],
         sparql: str,
         path: Path,
+        bind: str = "substitute",
     ) -> None:
         self.name, self.title, self.description = name, title, description
-        self.params, self.sparql, self.path = params, sparql, path
+        self.params, self.sparql, self.path, self.bind = params, sparql, path, bind
 
     def __repr__(self) -> str:
         return f"<NamedQuestion {self.name}: {self.title}>"
@@ -524,6 +539,7 @@ def _parse_question(path: Path) -> NamedQuestion:
         params=tuple(params),
         sparql=text,
         path=path,
+        bind=" ".join(fields.get("bind", ["substitute"])),
     )
 
 
@@ -579,7 +595,7 @@ def run_named(
             values[p.name] = p.default
         else:
             raise QueryError(f"named question {name!r} needs --param {p.name}=...")
-    return run(kg, question.sparql, values, **options)
+    return run(kg, question.sparql, values, bind=question.bind, **options)
 
 
 # ---------------------------------------------------------------- stats

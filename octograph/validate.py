@@ -138,6 +138,23 @@ def _quotes(kg: KnowledgeGraph, report: ValidationReport) -> None:
         }""",
     )
     report.counts["quotes"] = len(rows)
+    # A passage quotes its own report's text: questions find a report's passages by it.
+    for row in _select(
+        kg,
+        """
+        SELECT ?passage ?text WHERE {
+            ?passage a octo:Passage ; oa:hasSource ?text ; octo:inReport ?report .
+            ?report octo:sourceText ?own .
+            FILTER (?text != ?own)
+        }""",
+    ):
+        report.problems.append(
+            Problem(
+                "quotes",
+                _curie(_v(row, "passage")),
+                f"quotes {_curie(_v(row, 'text'))}, not the source text of its report",
+            )
+        )
     for row in rows:
         focus = _curie(_v(row, "passage"))
         if "content" not in row or row.get("content") is None:

@@ -166,10 +166,13 @@ OTHER_REPORT = """
 @prefix kg: <https://w3id.org/octograph/id/> .
 @prefix octo: <https://w3id.org/octograph/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix oa: <http://www.w3.org/ns/oa#> .
 kg:other-report-graph {
-    kg:other-report a octo:Report .
+    kg:other-report a octo:Report ; octo:sourceText kg:other-report-text .
+    kg:other-report-text a octo:SourceText .
     kg:other-report-message octo:inReport kg:other-report ; octo:messageNumber 1 .
-    kg:other-report-passage a octo:Passage ; octo:inReport kg:other-report .
+    kg:other-report-passage a octo:Passage ; octo:inReport kg:other-report ;
+        oa:hasSource kg:other-report-text .
     kg:other-actor a octo:Stakeholder ; rdfs:label "another programme office"@en .
 }
 kg:other-report-passage {

@@ -42,6 +42,28 @@ def test_shifted_offsets_are_found(data_copy: Path) -> None:
     assert "found at 1304" in report.problems[0].message
 
 
+def test_a_passage_quoting_another_text_than_its_reports_is_found(data_copy: Path) -> None:
+    # The same words under another IRI: every quote still matches, but the passages no longer
+    # quote their report's own text, by which questions find a report's passages.
+    text = "<https://w3id.org/octograph/id/octopus-2019/text>"
+    _edit(
+        data_copy / "octopus-2019" / "structure.trig",
+        f"kg:octopus-2019 octo:sourceText {text} ;",
+        "kg:octopus-2019 octo:sourceText kg:copy ;",
+    )
+    _edit(
+        data_copy / "octopus-2019" / "structure.trig",
+        f"    {text} a octo:SourceText ;",
+        f'    kg:copy a octo:SourceText ; rdfs:label "A copy"@en ; octo:content "" .\n'
+        f"    {text} a octo:SourceText ;",
+    )
+    report = load([data_copy]).validate()
+    problems = {(p.check, p.focus, p.message) for p in report.problems}
+    passages = {f"kg:octopus-2019/passage/{n}" for n in range(1, 50)}
+    quotes = "quotes kg:octopus-2019/text, not the source text of its report"
+    assert problems == {("quotes", passage, quotes) for passage in passages}
+
+
 def test_a_removed_label_is_found(data_copy: Path) -> None:
     _edit(data_copy / "common" / "entities.trig", 'rdfs:label "Lanzarote Convention"@en ;', "")
     report = load([data_copy]).validate()
