@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["QueryShape", "inspect_query", "mask", "tokens"]
+__all__ = [
+    "FORM_KEYWORD",
+    "QueryShape",
+    "close_brace",
+    "inspect_query",
+    "mask",
+    "tokens",
+    "where_group",
+]
 
 # One token at a time; the order of the alternatives matters: an IRI or a string is tried
 # before the single characters that could start a comment, a string or a "<" operator.
@@ -119,3 +127,45 @@ def mask(text: str) -> str:
                 if out[i] != "\n":
                     out[i] = " "
     return "".join(out)
+
+
+# The query form's keyword, outside a variable or a prefixed name (masked text: no strings).
+FORM_KEYWORD = r"(?i)(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
+
+
+def close_brace(masked: str, open_at: int) -> int:
+    """The index of the brace that closes the one at *open_at* in *masked* text, or -1."""
+    depth = 0
+    for i in range(open_at, len(masked)):
+        if masked[i] == "{":
+            depth += 1
+        elif masked[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def where_group(text: str) -> tuple[int, int] | None:
+    """The offsets of the braces around the WHERE group of *text*, or None if it has none.
+
+    >>> text = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }"
+    >>> start, end = where_group(text)
+    >>> text[start : end + 1]
+    '{ ?s a ?c }'
+    """
+    masked = mask(text)
+    m = re.search(FORM_KEYWORD, masked)
+    if m is None:
+        return None
+    start = m.end()
+    if m.group(1).upper() == "CONSTRUCT" and not re.match(r"\s*WHERE\b", masked[start:], re.I):
+        template = masked.find("{", start)
+        if template < 0 or close_brace(masked, template) < 0:
+            return None
+        start = close_brace(masked, template) + 1
+    open_at = masked.find("{", start)
+    if open_at < 0:
+        return None
+    close_at = close_brace(masked, open_at)
+    return (open_at, close_at) if close_at >= 0 else None

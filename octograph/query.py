@@ -274,18 +274,36 @@ def _mask(text: str) -> str:
     return mask(text)
 
 
+def values_block(bindings: Mapping[str, Term]) -> str:
+    """One VALUES row binding every parameter ("" for none).
+
+    One block, not one per variable: Oxigraph starts its plan from a VALUES block and knows
+    the variables of that block bound, so with two blocks it would plan the second variable as
+    unknown (``path`` between two well-linked entities: 45 s instead of 30 ms). The terms are
+    written by pyoxigraph's own serialiser, so a value can never change the shape of the query.
+
+    >>> values_block({"a": ox.NamedNode("http://x/a"), "n": ox.Literal("1")})
+    'VALUES (?a ?n) { (<http://x/a> "1") }'
+    """
+    if not bindings:
+        return ""
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(term) for term in bindings.values())
+    return f"VALUES ({names}) {{ ({terms}) }}"
+
+
 def _with_values(text: str, bindings: Mapping[str, Term]) -> str:
-    """*text* with ``VALUES ?name { term }`` at the top of its WHERE group.
+    """*text* with its parameters in one VALUES row at the top of its WHERE group.
 
     Oxigraph's own substitution refuses a SELECT that does not project the variable; a VALUES
-    block at the top of the group means the same. The terms are written by pyoxigraph's own
-    serialiser, so a value can never change the shape of the query.
+    block at the top of the group means the same.
     """
-    brace = _mask(text).find("{")
-    if brace < 0:
+    from octograph.lexer import where_group
+
+    group = where_group(text)
+    if group is None or not bindings:
         return text
-    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
-    return f"{text[: brace + 1]} {values} {text[brace + 1 :]}"
+    return f"{text[: group[0] + 1]} {values_block(bindings)} {text[group[0] + 1 :]}"
 
 
 def _undeclared_prefix(text: str) -> tuple[str, int, int] | None:

@@ -739,9 +739,6 @@ def _canonical(term: Any) -> Any:
 
 # ---------------------------------------------------------------- query rewriting
 
-# Patterns as text: re compiles (and caches) them on first use, not at the CLI's start.
-_KEYWORD = r"(?i)(?<![?$\w:])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b"
-
 
 def query_form(text: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of the query *text*.
@@ -749,47 +746,24 @@ def query_form(text: str) -> str:
     >>> query_form("PREFIX a: <http://x/select> ASK { ?s ?p ?o }")
     'ASK'
     """
+    from octograph.lexer import FORM_KEYWORD
     from octograph.query import _mask
 
-    m = re.search(_KEYWORD, _mask(text))
+    m = re.search(FORM_KEYWORD, _mask(text))
     return m.group(1).upper() if m else "SELECT"
 
 
 def _close(masked: str, open_at: int) -> int:
     """The index of the brace that closes the one at *open_at*."""
-    depth = 0
-    for i in range(open_at, len(masked)):
-        if masked[i] == "{":
-            depth += 1
-        elif masked[i] == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-    raise StoreError("unbalanced braces in the query")
+    from octograph.lexer import close_brace
+
+    close_at = close_brace(masked, open_at)
+    if close_at < 0:
+        raise StoreError("unbalanced braces in the query")
+    return close_at
 
 
-def where_group(text: str) -> tuple[int, int] | None:
-    """The offsets of the braces around the WHERE group of *text*, or None if it has none."""
-    from octograph.query import _mask
-
-    masked = _mask(text)
-    m = re.search(_KEYWORD, masked)
-    if m is None:
-        return None
-    start = m.end()
-    if m.group(1).upper() == "CONSTRUCT":
-        short = re.match(r"\s*WHERE\b", masked[start:], re.I)
-        if not short:
-            template = masked.find("{", start)
-            if template < 0:
-                return None
-            start = _close(masked, template) + 1
-    open_at = masked.find("{", start)
-    if open_at < 0:
-        return None
-    return open_at, _close(masked, open_at)
-
-
+# Patterns as text: re compiles (and caches) them on first use, not at the CLI's start.
 _GRAPH_VAR = r"(?i)(?<![\w:])GRAPH\s+([?$]\w+)\s*\{"
 _OWN_DATASET = r"(?i)(?<![?$\w:])FROM\b"
 
@@ -807,9 +781,10 @@ def rewrite(
     >>> print(rewrite("SELECT ?s WHERE { ?s a ?c }"))  # doctest: +NORMALIZE_WHITESPACE
     SELECT ?s WHERE { GRAPH <https://w3id.org/octograph/id/graph/union> { ?s a ?c } }
     """
-    from octograph.query import _mask
+    from octograph.lexer import where_group
+    from octograph.query import _mask, values_block
 
-    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in (bindings or {}).items())
+    values = values_block(bindings or {})
     if re.search(_OWN_DATASET, _mask(text)):
         return _insert_values(text, values)
     member = f"<{MANIFEST_GRAPH}>"
@@ -837,6 +812,8 @@ def rewrite(
 
 
 def _insert_values(text: str, values: str) -> str:
+    from octograph.lexer import where_group
+
     if not values:
         return text
     group = where_group(text)

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from octograph import InputError, KnowledgeGraph, OctographError, StoreError, load
+from octograph.lexer import where_group
 from octograph.load import bundled_ontology, data_files
 from octograph.store import (
     MANIFEST_GRAPH,
@@ -23,7 +24,6 @@ from octograph.store import (
     query_form,
     redact,
     rewrite,
-    where_group,
 )
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -244,13 +244,15 @@ def test_construct_template_is_skipped_and_values_bound() -> None:
     assert group is not None
     assert text[group[0] : group[1] + 1] == "{ ?s a ?c }"
     bound = rewrite(text, {"c": ox.NamedNode("http://x/C")})
-    assert bound.startswith(f"CONSTRUCT {{ ?s a ?c }} WHERE {{ GRAPH <{UNION_GRAPH}> {{ VALUES ?c")
+    assert bound.startswith(
+        f"CONSTRUCT {{ ?s a ?c }} WHERE {{ GRAPH <{UNION_GRAPH}> {{ VALUES (?c)"
+    )
 
 
 def test_parameters_are_bound_where_the_group_s_binds_and_filters_see_them() -> None:
     # Outside the union's group, ?a would join after the group's BIND had seen it unbound.
     bound = rewrite("SELECT ?x WHERE { BIND(?a AS ?x) }", {"a": ox.NamedNode("http://x/A")})
-    assert f"GRAPH <{UNION_GRAPH}> {{ VALUES ?a {{ <http://x/A> }} " in bound
+    assert f"GRAPH <{UNION_GRAPH}> {{ VALUES (?a) {{ (<http://x/A>) }} " in bound
     assert query_form("# SELECT in a comment\nCONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
 
 
