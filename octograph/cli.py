@@ -586,13 +586,18 @@ def _args_path(p: argparse.ArgumentParser) -> None:
 
 
 def _positive_seconds(text: str) -> float:
-    """An argparse type: a number of seconds above zero."""
+    """An argparse type: a number of seconds above zero that a lock's wait can take."""
+    import _thread
+
     try:
         seconds = float(text)
     except ValueError:
         seconds = -1.0
-    if not seconds > 0:  # also NaN
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    if not 0 < seconds <= _thread.TIMEOUT_MAX:  # not NaN, not infinity (~292 years at most)
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds above 0 and at most {_thread.TIMEOUT_MAX:g}, "
+            f"got {text!r}"
+        )
     return seconds
 
 
@@ -671,7 +676,7 @@ def _args_serve(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--timeout",
-        type=float,
+        type=_positive_seconds,
         default=10.0,
         metavar="S",
         help="stop a query after S seconds (default 10)",

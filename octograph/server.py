@@ -670,7 +670,7 @@ def create_app(
             while served, so a repeated request gets the same answer without running again.
 
     Raises:
-        OctographError: a limit is not positive.
+        OctographError: a limit is not a positive finite number.
     """
     for name, value in (
         ("timeout", timeout),
@@ -678,8 +678,9 @@ def create_app(
         ("max_body", max_body),
         ("workers", workers),
     ):
-        if value <= 0:
-            raise OctographError(f"--{name.replace('_', '-')} must be positive, not {value}")
+        if not 0 < value < float("inf"):  # not NaN either
+            flag = f"--{name.replace('_', '-')}"
+            raise OctographError(f"{flag} must be a positive finite number, not {value}")
     if cache_bytes < 0:
         raise OctographError(f"the answer cache cannot be negative ({cache_bytes} bytes)")
     server = _Server(kg, Limits(timeout, max_rows, max_body), workers, cache_bytes)

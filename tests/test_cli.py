@@ -340,6 +340,22 @@ def test_a_runaway_query_stops_at_its_timeout(tmp_path: Path) -> None:
     assert run("query", "key-messages", "--timeout", "0").returncode == 2
 
 
+@pytest.mark.parametrize("command", [["query", "tensions"], ["serve", "--port", "0"]])
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "inf", "1e300", "soon"])
+def test_a_time_limit_no_wait_can_keep_is_refused_in_one_line(
+    capsys: pytest.CaptureFixture[str], command: list[str], seconds: str
+) -> None:
+    # "inf" and "1e300" overflowed the lock's wait (a traceback), and a server without a
+    # limit would never stop a runaway query.
+    code, out, err = call(capsys, *command, "--timeout", seconds)
+    assert code == 2
+    assert out == ""
+    last = err.strip().splitlines()[-1]
+    assert "--timeout" in last
+    assert f"expected a number of seconds above 0 and at most 9.22337e+09, got {seconds!r}" in last
+    assert "Traceback" not in err
+
+
 def test_ctrl_c_stops_a_runaway_query() -> None:
     import signal
     import time

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from netguard import Listener, connects_to
 from starlette.applications import Starlette
 
-from octograph import KnowledgeGraph, QueryError, load
+from octograph import KnowledgeGraph, OctographError, QueryError, load
 from octograph.load import bundled_data
 from octograph.query import named_questions
 from octograph.search import PassageIndex
@@ -1055,3 +1055,14 @@ def test_no_request_gets_a_500(
     r = httpx.request(method, url + target, headers=headers, content=body, timeout=30)
     assert r.status_code < 500, (r.status_code, r.text)
     assert "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("limit", ["timeout", "max_rows", "max_body", "workers"])
+@pytest.mark.parametrize("value", [0, -1, float("nan"), float("inf")])
+def test_a_server_without_a_finite_limit_is_refused(
+    kg: KnowledgeGraph, limit: str, value: float
+) -> None:
+    # A server whose time limit is infinite (or NaN) would never stop a runaway query.
+    flag = "--" + limit.replace("_", "-")
+    with pytest.raises(OctographError, match=f"^{flag} must be a positive finite number, not"):
+        create_app(kg, **{limit: value})  # type: ignore[arg-type]
