@@ -429,6 +429,9 @@ class SparqlStore:
         self._auth = _Auth(user, password or "") if user is not None else None
         self._connections: dict[tuple[str, str, int], http.client.HTTPConnection] = {}
         self._quads: bool | None = None  # whether the Graph Store takes whole datasets
+        # The server's product and version from its Server header ("Oxigraph/0.5.13"), once
+        # it has answered (open_remote asks it first): queries are shaped for its planner.
+        self.server = ""
 
     def __repr__(self) -> str:
         return f"<SparqlStore {self.location}>"
@@ -497,6 +500,7 @@ class SparqlStore:
                 raise
             status = response.status
             got = {k.lower(): v for k, v in response.getheaders()}
+            self.server = got.get("server", self.server)
             if status == 401 and self._auth is not None and attempt < 2:
                 challenge = got.get("www-authenticate", "")
                 stale = "stale=true" in challenge.lower()
@@ -769,14 +773,18 @@ _OWN_DATASET = r"(?i)(?<![?$\w:])FROM\b"
 
 
 def rewrite(
-    text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None
+    text: str,
+    bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal] | None = None,
+    *,
+    membership: str = "join",
 ) -> str:
     """*text* made to see octograph's dataset on a server, with *bindings* as a VALUES block.
 
     The WHERE group goes inside ``GRAPH <UNION_GRAPH> { }`` (the union, a set, as default
-    graph); every ``GRAPH ?var { }`` gets a filter keeping ``?var`` to the graphs the manifest
-    lists (not the union, not the server's own graphs). A query that names its own dataset
-    (FROM, FROM NAMED) is left alone, as a local store would read it.
+    graph); every ``GRAPH ?var { }`` is kept to the graphs the manifest lists (not the union,
+    not the server's own graphs), by a join with the manifest (*membership* ``"join"``) or a
+    ``FILTER EXISTS`` on it (``"exists"``). A query that names its own dataset (FROM, FROM
+    NAMED) is left alone, as a local store would read it.
 
     >>> print(rewrite("SELECT ?s WHERE { ?s a ?c }"))  # doctest: +NORMALIZE_WHITESPACE
     SELECT ?s WHERE { GRAPH <https://w3id.org/octograph/id/graph/union> { ?s a ?c } }
@@ -784,6 +792,8 @@ def rewrite(
     from octograph.lexer import where_group
     from octograph.query import _mask, values_block
 
+    if membership not in ("join", "exists"):
+        raise ValueError(f"membership is join or exists, not {membership!r}")
     values = values_block(bindings or {})
     if re.search(_OWN_DATASET, _mask(text)):
         return _insert_values(text, values)
@@ -794,12 +804,14 @@ def rewrite(
         masked = _mask(text)
         end = _close(masked, m.end() - 1)
         var = m.group(1)
-        # A join, not FILTER EXISTS: the manifest names each graph once, so no row is repeated,
-        # and Virtuoso 7.2 loses the EXISTS filter in some queries but not the join.
-        text = (
-            f"{text[: m.start()]}{{ {text[m.start() : end + 1]} GRAPH {member} "
-            f"{{ <{UNION_GRAPH}> <{VOID}subset> {var} }} }}{text[end + 1 :]}"
-        )
+        # Either way no row is repeated: the manifest names each graph once. The join is the
+        # safe shape (Virtuoso 7.2 loses the EXISTS filter in some queries but not the join);
+        # the filter leaves the planner the query's own patterns to start from, where the
+        # Oxigraph server starts from the join's list of every pushed graph.
+        test = f"GRAPH {member} {{ <{UNION_GRAPH}> <{VOID}subset> {var} }}"
+        if membership == "exists":
+            test = f"FILTER EXISTS {{ {test} }}"
+        text = f"{text[: m.start()]}{{ {text[m.start() : end + 1]} {test} }}{text[end + 1 :]}"
     group = where_group(text)
     if group is None:
         return text
@@ -843,7 +855,11 @@ def run_remote(
         raise _query_error(e, text) from e
     except (RuntimeError, OSError):
         pass  # an evaluation matter (e.g. SERVICE): the server has the last word
-    return remote.raw_query(prologue() + rewrite(text, bindings))
+    # The EXISTS shape where it is measured faster and right: the Oxigraph server answers
+    # path and remedies-for-threat in 13 and 10 ms with it at 100 reports, 71 and 84 with the
+    # join. Any other server gets the join, which every server answered right.
+    membership = "exists" if remote.server.startswith("Oxigraph/") else "join"
+    return remote.raw_query(prologue() + rewrite(text, bindings, membership=membership))
 
 
 def to_results(raw: ox.QuerySolutions | bool | list[ox.Triple]) -> Results:

@@ -256,6 +256,19 @@ def test_parameters_are_bound_where_the_group_s_binds_and_filters_see_them() -> 
     assert query_form("# SELECT in a comment\nCONSTRUCT WHERE { ?s ?p ?o }") == "CONSTRUCT"
 
 
+def test_graph_membership_is_a_join_or_a_filter_on_the_manifest() -> None:
+    text = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
+    test = f"GRAPH <{MANIFEST_GRAPH}> {{ <{UNION_GRAPH}> <http://rdfs.org/ns/void#subset> ?g }}"
+    joined = rewrite(text)
+    assert f"{{ GRAPH ?g {{ ?s ?p ?o }} {test} }}" in joined
+    assert "EXISTS" not in joined
+    assert f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER EXISTS {{ {test} }} }}" in rewrite(
+        text, membership="exists"
+    )
+    with pytest.raises(ValueError, match="membership is join or exists"):
+        rewrite(text, membership="semi-join")
+
+
 def test_strings_and_iris_do_not_confuse_the_rewrite() -> None:
     # A brace in a string must not count; SPARQL IRIs cannot hold one (IRIREF excludes {}).
     text = 'SELECT * WHERE { ?s ?p "GRAPH ?g { }" . ?s ?q <http://x/?a=b#c> }'
