@@ -300,9 +300,11 @@ def _with_values(text: str, bindings: Mapping[str, Term]) -> str:
     """
     from octograph.lexer import where_group
 
-    group = where_group(text)
-    if group is None or not bindings:
+    if not bindings:
         return text
+    group = where_group(text)
+    if group is None:  # never silently unbound
+        raise QueryError("the query has no WHERE group to bind its parameters in")
     return f"{text[: group[0] + 1]} {values_block(bindings)} {text[group[0] + 1 :]}"
 
 

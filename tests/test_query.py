@@ -180,6 +180,14 @@ def test_parameters_substituted_or_given_as_values_give_the_same_answers(
     assert compared >= 6  # not a vacuous comparison: six questions answer with their defaults
 
 
+def test_parameters_given_as_values_need_a_where_group(kg: KnowledgeGraph) -> None:
+    iri = "kg:budapest-convention"
+    described = run(kg, "DESCRIBE ?x WHERE { }", {"x": iri}, bind="values")
+    assert len(described.triples) > 10
+    with pytest.raises(QueryError, match="no WHERE group to bind its parameters in"):
+        run(kg, "DESCRIBE ?x", {"x": iri}, bind="values")
+
+
 def test_an_unknown_way_of_binding_is_refused(kg: KnowledgeGraph) -> None:
     with pytest.raises(OctographError, match="unknown binding 'inline'"):
         run(kg, "SELECT ?x { ?x a octo:Threat }", {"x": "cybercrime"}, bind="inline")
