@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from octograph.errors import NotFoundError, OctographError, QueryError
+from octograph.errors import NotFoundError, QueryError
 from octograph.prefixes import ID, ONTOLOGY_GRAPH, PREFIXES
 
 # Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the CLI's start (mypy treats any
@@ -292,19 +292,16 @@ def values_block(bindings: Mapping[str, Term]) -> str:
     return f"VALUES ({names}) {{ ({terms}) }}"
 
 
-def _with_values(text: str, bindings: Mapping[str, Term]) -> str:
+def _with_values(text: str, bindings: Mapping[str, Term]) -> str | None:
     """*text* with its parameters in one VALUES row at the top of its WHERE group.
 
-    Oxigraph's own substitution refuses a SELECT that does not project the variable; a VALUES
-    block at the top of the group means the same.
+    None where the query has no WHERE group (``DESCRIBE ?x``): there is nowhere to put it.
     """
     from octograph.lexer import where_group
 
-    if not bindings:
-        return text
     group = where_group(text)
-    if group is None:  # never silently unbound
-        raise QueryError("the query has no WHERE group to bind its parameters in")
+    if group is None:
+        return None
     return f"{text[: group[0] + 1]} {values_block(bindings)} {text[group[0] + 1 :]}"
 
 
@@ -332,23 +329,21 @@ def run(
     allow_federation: bool = False,
     engine: str | None = None,
     lang: str = "en",
-    bind: str = "substitute",
 ) -> Results:
     """Run SPARQL *text* on *kg*; *params* bind variables by name, resolved by resolve_param.
 
     *engine* overrides ``kg.engine`` for this query ("oxigraph" or "rdflib"); *lang* is the
-    language labels are shown in where the graph has one (English otherwise). *bind* says how
-    the embedded Oxigraph gets the parameters: ``"substitute"`` (its substitutions, SEP-0007;
-    the plan is made before the values are known) or ``"values"`` (a VALUES block at the top
-    of the WHERE group, which the plan is made with). The answer is the same; servers always
-    get a VALUES block, rdflib its initial bindings.
+    language labels are shown in where the graph has one (English otherwise).
+
+    Parameters reach Oxigraph, embedded or on a server, as one VALUES row at the top of the
+    WHERE group, which its planner sees: its own substitutions are fed in after the plan is
+    made (spareval's initial bindings), so a question planned for every threat at once would
+    be answered for one by the same plan. rdflib gets them as its initial bindings.
 
     Raises:
         QueryError: the query does not parse (with line and column), or uses SERVICE while
             federation is not allowed.
     """
-    if bind not in ("substitute", "values"):
-        raise OctographError(f"unknown binding {bind!r} (choose substitute or values)")
     # The lexer only where the word is there at all: its pattern takes ~5 ms to compile, a
     # good part of a named question's answer from the command line.
     folded = text.casefold()
@@ -383,10 +378,17 @@ def run(
 
         results = to_results(run_remote(kg.remote, text, bindings))
     else:
+        given = _with_values(text, bindings) if bindings else text
         try:
-            if bind == "values" and bindings:
-                raw = kg.store.query(_with_values(text, bindings), prefixes=PREFIXES)
-            else:
+            try:
+                if given is None:
+                    raise SyntaxError("no WHERE group to hold the VALUES row")
+                raw = kg.store.query(given, prefixes=PREFIXES)
+            except SyntaxError:
+                if given is text:
+                    raise
+                # No WHERE group (DESCRIBE ?x), or a query the row does not fit (a BIND to a
+                # parameter): Oxigraph's own substitution, and its errors point into *text*.
                 raw = kg.store.query(
                     text,
                     prefixes=PREFIXES,
@@ -394,11 +396,7 @@ def run(
                 )
         except SyntaxError as e:
             raise _query_error(e, text) from e
-        except RuntimeError as e:
-            if "SELECT projection" not in str(e):
-                raise QueryError(str(e)) from e
-            raw = kg.store.query(_with_values(text, bindings), prefixes=PREFIXES)
-        except OSError as e:
+        except (RuntimeError, OSError) as e:
             raise QueryError(str(e)) from e
         try:
             # Oxigraph evaluates lazily: errors (a failing SERVICE) surface while iterating.
@@ -510,13 +508,9 @@ class Param:
 
 
 class NamedQuestion:
-    """A SPARQL file of octograph/queries with its header: title, description, parameters.
+    """A SPARQL file of octograph/queries with its header: title, description, parameters."""
 
-    ``bind`` is how the embedded engine gets the parameters (see ``run``): ``"values"`` where
-    the header says ``# bind: values``, ``"substitute"`` otherwise.
-    """
-
-    __slots__ = ("bind", "description", "name", "params", "path", "sparql", "title")
+    __slots__ = ("description", "name", "params", "path", "sparql", "title")
 
     def __init__(
         self,
@@ -526,10 +520,9 @@ class NamedQuestion:
         params: tuple[Param, ...],
         sparql: str,
         path: Path,
-        bind: str = "substitute",
     ) -> None:
         self.name, self.title, self.description = name, title, description
-        self.params, self.sparql, self.path, self.bind = params, sparql, path, bind
+        self.params, self.sparql, self.path = params, sparql, path
 
     def __repr__(self) -> str:
         return f"<NamedQuestion {self.name}: {self.title}>"
@@ -559,7 +552,6 @@ def _parse_question(path: Path) -> NamedQuestion:
         params=tuple(params),
         sparql=text,
         path=path,
-        bind=" ".join(fields.get("bind", ["substitute"])),
     )
 
 
@@ -615,7 +607,7 @@ def run_named(
             values[p.name] = p.default
         else:
             raise QueryError(f"named question {name!r} needs --param {p.name}=...")
-    return run(kg, question.sparql, values, bind=question.bind, **options)
+    return run(kg, question.sparql, values, **options)
 
 
 # ---------------------------------------------------------------- stats

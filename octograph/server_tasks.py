@@ -370,7 +370,7 @@ def _named_results(
         if value is None:
             raise QueryError(f"named question {name!r} needs a value for {p.name}")
         values[p.name] = value
-    return _cut(run(data.kg, question.sparql, values, limit=max_rows, bind=question.bind), max_rows)
+    return _cut(run(data.kg, question.sparql, values, limit=max_rows), max_rows)
 
 
 def _text_results(
