@@ -305,6 +305,24 @@ def _with_values(text: str, bindings: Mapping[str, Term]) -> str | None:
     return f"{text[: group[0] + 1]} {values_block(bindings)} {text[group[0] + 1 :]}"
 
 
+def _query_embedded(
+    kg: KnowledgeGraph, text: str, bindings: Mapping[str, Term]
+) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    """*text* on the embedded store, its parameters as one VALUES row (see ``run``)."""
+    given = _with_values(text, bindings) if bindings else text
+    if given is not None:
+        try:
+            return kg.store.query(given, prefixes=PREFIXES)
+        except SyntaxError:
+            if given is text:
+                raise
+    # No WHERE group (DESCRIBE ?x), or a query the row does not fit (a BIND to a parameter):
+    # Oxigraph's own substitution, whose errors point into *text*.
+    return kg.store.query(
+        text, prefixes=PREFIXES, substitutions={ox.Variable(k): v for k, v in bindings.items()}
+    )
+
+
 def _undeclared_prefix(text: str) -> tuple[str, int, int] | None:
     """The first prefixed name whose prefix is neither predeclared nor declared in *text*."""
     masked = _mask(text)
@@ -378,22 +396,8 @@ def run(
 
         results = to_results(run_remote(kg.remote, text, bindings))
     else:
-        given = _with_values(text, bindings) if bindings else text
         try:
-            try:
-                if given is None:
-                    raise SyntaxError("no WHERE group to hold the VALUES row")
-                raw = kg.store.query(given, prefixes=PREFIXES)
-            except SyntaxError:
-                if given is text:
-                    raise
-                # No WHERE group (DESCRIBE ?x), or a query the row does not fit (a BIND to a
-                # parameter): Oxigraph's own substitution, and its errors point into *text*.
-                raw = kg.store.query(
-                    text,
-                    prefixes=PREFIXES,
-                    substitutions={ox.Variable(k): v for k, v in bindings.items()},
-                )
+            raw = _query_embedded(kg, text, bindings)
         except SyntaxError as e:
             raise _query_error(e, text) from e
         except (RuntimeError, OSError) as e:

@@ -790,13 +790,13 @@ def rewrite(
     SELECT ?s WHERE { GRAPH <https://w3id.org/octograph/id/graph/union> { ?s a ?c } }
     """
     from octograph.lexer import where_group
-    from octograph.query import _mask, values_block
+    from octograph.query import _mask, _with_values, values_block
 
     if membership not in ("join", "exists"):
         raise ValueError(f"membership is join or exists, not {membership!r}")
     values = values_block(bindings or {})
     if re.search(_OWN_DATASET, _mask(text)):
-        return _insert_values(text, values)
+        return (_with_values(text, bindings) if bindings else None) or text
     member = f"<{MANIFEST_GRAPH}>"
     # From the last GRAPH ?var to the first: wrapping one changes no offset before it.
     starts = list(re.finditer(_GRAPH_VAR, _mask(text)))
@@ -821,17 +821,6 @@ def rewrite(
     # the parameters unbound where the embedded store has them bound.
     inner = f" {values}{text[open_at + 1 : close_at]}" if values else text[open_at + 1 : close_at]
     return f"{text[: open_at + 1]} GRAPH <{UNION_GRAPH}> {{{inner}}} {text[close_at:]}"
-
-
-def _insert_values(text: str, values: str) -> str:
-    from octograph.lexer import where_group
-
-    if not values:
-        return text
-    group = where_group(text)
-    if group is None:
-        return text
-    return f"{text[: group[0] + 1]} {values} {text[group[0] + 1 :]}"
 
 
 def prologue() -> str:
