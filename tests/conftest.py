@@ -13,7 +13,7 @@ from octograph import KnowledgeGraph, load
 from octograph.load import bundled_data
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
@@ -23,10 +23,9 @@ def kg() -> KnowledgeGraph:
 
 
 @pytest.fixture(scope="session")
-def shared() -> Path:
-    """The read-only shared/ folder beside the repository (CI lays it there too)."""
-    assert SHARED.is_dir(), f"{SHARED} is missing: tests need the shared/ folder beside the clone"
-    return SHARED
+def test_data() -> Path:
+    """Vendored test inputs (W3C protocol tests, MISP taxonomies), each with its licence."""
+    return TEST_DATA
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -69,3 +70,43 @@ def test_installed_wheel_validates_from_another_folder(wheel: Path, tmp_path: Pa
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["49", "9"]
+
+
+def _repository_files() -> list[str]:
+    """What a clone holds: the files git tracks, and the new ones it does not ignore."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    return [name for name in listed.split("\0") if name and (REPO / name).is_file()]
+
+
+def test_the_suite_collects_in_a_clone_with_nothing_beside_it(tmp_path: Path) -> None:
+    clone = tmp_path / "alone" / "octograph"
+    for name in _repository_files():
+        (clone / name).parent.mkdir(parents=True, exist_ok=True)
+        (clone / name).write_bytes((REPO / name).read_bytes())
+    r = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    assert " error" not in r.stdout.splitlines()[-1], r.stdout[-3000:]
+
+
+def test_nothing_in_the_repository_reads_a_folder_beside_it() -> None:
+    beside = re.compile(
+        r"\.\./shared|parents\[\d\]\s*/\s*[\"']shared[\"']|\.parent\s*/\s*[\"']shared"
+    )
+    readers = [
+        name
+        for name in _repository_files()
+        if name.endswith((".py", ".sh", ".toml", ".ipynb")) or name.startswith(".ci/")
+        if beside.search((REPO / name).read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert readers == []

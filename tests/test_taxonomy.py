@@ -28,8 +28,8 @@ TAXONOMIES = bundled_data() / "taxonomies"
 KG = "https://w3id.org/octograph/id/"
 
 
-def _source(shared: Path, name: str) -> Path:
-    return shared / "taxonomies" / f"{name}.json"
+def _source(test_data: Path, name: str) -> Path:
+    return test_data / "taxonomies" / f"{name}.json"
 
 
 def _dataset(data: bytes) -> rdflib.Dataset:
@@ -43,19 +43,19 @@ def _graphs(ds: rdflib.Dataset) -> dict[str, rdflib.Graph]:
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in NAMES])
-def test_committed_file_is_the_conversion_of_the_misp_file(shared: Path, name: str) -> None:
-    converted = _graphs(_dataset(convert(_source(shared, name))))
+def test_committed_file_is_the_conversion_of_the_misp_file(test_data: Path, name: str) -> None:
+    converted = _graphs(_dataset(convert(_source(test_data, name))))
     committed = _graphs(_dataset((TAXONOMIES / f"{name}.trig").read_bytes()))
-    fix = f"octograph taxonomy import {_source(shared, name)} -o {TAXONOMIES / name}.trig"
+    fix = f"octograph taxonomy import {_source(test_data, name)} -o {TAXONOMIES / name}.trig"
     assert converted.keys() == committed.keys() == {f"{KG}graph/taxonomy/{name}"}
     for iri, graph in converted.items():
         assert isomorphic(graph, committed[iri]), f"stale conversion; fix: {fix}"
 
 
 @pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in NAMES])
-def test_conversion_follows_the_machine_tags(shared: Path, name: str) -> None:
-    data = json.loads(_source(shared, name).read_text(encoding="utf-8"))
-    [graph] = _graphs(_dataset(convert(_source(shared, name)))).values()
+def test_conversion_follows_the_machine_tags(test_data: Path, name: str) -> None:
+    data = json.loads(_source(test_data, name).read_text(encoding="utf-8"))
+    [graph] = _graphs(_dataset(convert(_source(test_data, name)))).values()
     scheme = rdflib.URIRef(concept_iri(name))
     assert (scheme, RDF.type, SKOS.ConceptScheme) in graph
     assert (scheme, DCTERMS.license, rdflib.URIRef(LICENSE)) in graph
@@ -81,8 +81,8 @@ def test_conversion_follows_the_machine_tags(shared: Path, name: str) -> None:
         assert label.language == "en"
 
 
-def test_conversion_is_deterministic(shared: Path) -> None:
-    assert convert(_source(shared, "rsit")) == convert(_source(shared, "rsit"))
+def test_conversion_is_deterministic(test_data: Path) -> None:
+    assert convert(_source(test_data, "rsit")) == convert(_source(test_data, "rsit"))
 
 
 def test_iris_and_machine_tags_keep_what_misp_writes() -> None:
@@ -95,13 +95,13 @@ def test_iris_and_machine_tags_keep_what_misp_writes() -> None:
     assert machine_tag("europol-event", "spam") == "europol-event:spam"
 
 
-def test_import_writes_the_file_atomically(shared: Path, tmp_path: Path) -> None:
+def test_import_writes_the_file_atomically(test_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "rsit.trig"
-    data = import_file(_source(shared, "rsit"), out)
+    data = import_file(_source(test_data, "rsit"), out)
     assert out.read_bytes() == data
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     with pytest.raises(OutputError, match="folder does not exist"):
-        import_file(_source(shared, "rsit"), tmp_path / "missing" / "rsit.trig")
+        import_file(_source(test_data, "rsit"), tmp_path / "missing" / "rsit.trig")
 
 
 @pytest.mark.parametrize(

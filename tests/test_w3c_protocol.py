@@ -1,6 +1,6 @@
 """The W3C SPARQL 1.1 Protocol tests, replayed against octograph serve.
 
-The manifest (shared/w3c/sparql11-protocol/manifest.ttl) describes each test as HTTP requests
+The manifest (tests/data/w3c/sparql11-protocol/manifest.ttl) describes each test as HTTP requests
 (ht:Request) with the response expected; each test's data files are loaded as the named
 graphs its labels name, and each request is sent as written, its /sparql/ path prefix
 rewritten to the server under test.
@@ -30,8 +30,7 @@ from rdflib.namespace import RDF, RDFS
 from octograph import KnowledgeGraph
 from octograph.server import background, create_app
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SUITE = SHARED / "w3c" / "sparql11-protocol"
+SUITE = Path(__file__).resolve().parent / "data" / "w3c" / "sparql11-protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = rdflib.Namespace("http://www.w3.org/2011/http#")
 CNT = rdflib.Namespace("http://www.w3.org/2011/content#")
