@@ -16,13 +16,13 @@ from octograph.errors import (
     QueryError,
     StoreError,
 )
-from octograph.load import KnowledgeGraph, load
+from octograph.graph.load import KnowledgeGraph, load
 
 # Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the command's start (mypy treats
 # any name TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from octograph.query import Results
+    from octograph.sparql.query import Results
 
 __all__ = [
     "InputError",
@@ -44,7 +44,7 @@ def __getattr__(name: str) -> object:
     # Results on first use: the query module costs the command line's start ~10 ms before it
     # can begin parsing the data (see preload.py).
     if name == "Results":
-        from octograph.query import Results
+        from octograph.sparql.query import Results
 
         return Results
     raise AttributeError(f"module 'octograph' has no attribute {name!r}")

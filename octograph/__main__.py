@@ -11,7 +11,7 @@ def main() -> None:
     argv = sys.argv[1:]
     # Before argparse and the rest are imported, so that parsing the bundled data (in a
     # thread, without the GIL) overlaps them; see preload.py.
-    from octograph.preload import command_in, finish, start
+    from octograph.graph.preload import command_in, finish, start
 
     try:
         start(argv)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from octograph.errors import OctographError, QueryError
-from octograph.preload import GRAPH_COMMANDS, command_in
+from octograph.graph.preload import GRAPH_COMMANDS, command_in
 
 # Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the start (mypy treats any name
 # TYPE_CHECKING as true).
@@ -21,9 +21,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from octograph.load import KnowledgeGraph
-    from octograph.query import Results
-    from octograph.store import RemoteOptions
+    from octograph.engines.store import RemoteOptions
+    from octograph.graph.load import KnowledgeGraph
+    from octograph.sparql.query import Results
 
 __all__ = ["main"]
 
@@ -39,7 +39,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _kg(args: argparse.Namespace) -> KnowledgeGraph:
-    from octograph.load import load
+    from octograph.graph.load import load
 
     store = getattr(args, "store", "oxigraph")
     remote = _remote_options() if store.startswith("sparql:") else None
@@ -48,7 +48,7 @@ def _kg(args: argparse.Namespace) -> KnowledgeGraph:
 
 def _remote_options() -> RemoteOptions:
     """Credentials and endpoints of a SPARQL server, from the environment (read here only)."""
-    from octograph.store import RemoteOptions
+    from octograph.engines.store import RemoteOptions
 
     env = os.environ
     return RemoteOptions(
@@ -86,7 +86,7 @@ def _print_json(data: object) -> None:
 
 def _write(args: argparse.Namespace, data: bytes) -> None:
     if args.output:
-        from octograph.export import write_atomic
+        from octograph.graph.export import write_atomic
 
         write_atomic(args.output, data)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -119,12 +119,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     if args.format in GRAPH_FORMAT_NAMES:
-        from octograph.network import GRAPH_FORMATS
+        from octograph.view.network import GRAPH_FORMATS
 
         graph = _kg(args).to_networkx(**_graph_options(args))
         _write(args, GRAPH_FORMATS[args.format](graph))
         return EXIT_OK
-    from octograph.export import serialize
+    from octograph.graph.export import serialize
 
     _write(args, serialize(_kg(args), args.format))
     return EXIT_OK
@@ -145,7 +145,7 @@ def _graph_options(args: argparse.Namespace) -> dict[str, object]:
 
 def _node(kg: KnowledgeGraph, graph: object, name: str) -> str:
     from octograph.errors import NotFoundError
-    from octograph.query import resolve_param
+    from octograph.sparql.query import resolve_param
 
     term = resolve_param(kg, name)
     if term.value not in graph:  # type: ignore[operator]
@@ -155,7 +155,7 @@ def _node(kg: KnowledgeGraph, graph: object, name: str) -> str:
 
 def cmd_view(args: argparse.Namespace) -> int:
     from octograph.errors import NotFoundError
-    from octograph.view import build_view
+    from octograph.view.page import build_view
 
     graph = _kg(args).to_networkx(**_graph_options(args))
     if graph.number_of_nodes() == 0:
@@ -177,7 +177,7 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    from octograph.network import rank
+    from octograph.view.network import rank
 
     graph = _kg(args).to_networkx(messages=False)
     table = rank(graph, args.types.split(","), top=args.top)
@@ -192,7 +192,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from octograph.network import shortest_path
+    from octograph.view.network import shortest_path
 
     kg = _kg(args)
     # Key messages would be shortcuts between any two things one message names: leave them out.
@@ -219,7 +219,7 @@ def _params(pairs: Sequence[str]) -> dict[str, object]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from octograph import query as q
+    from octograph.sparql import query as q
 
     if args.list:
         for question in q.named_questions().values():
@@ -252,7 +252,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     # (preload.py), the question and the result formats are read for nothing.
     if named:
         q.get_question(named)
-    from octograph.formats import render
+    from octograph.sparql.writers import render
 
     kg = _kg(args)
     options: dict[str, Any] = {
@@ -273,7 +273,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
     results = _stoppable(answer, args.timeout)
     if results.kind == "graph":
-        from octograph.export import serialize_triples
+        from octograph.graph.export import serialize_triples
 
         _write(args, serialize_triples(results.triples, args.format or "turtle"))
         return EXIT_OK
@@ -327,13 +327,13 @@ def _stoppable(answer: Callable[[], Results], timeout: float | None) -> Results:
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Load the data into a persistent store, or push it to a SPARQL server, and verify it."""
-    from octograph.store import parse_spec
+    from octograph.engines.store import parse_spec
 
     spec = parse_spec(args.store)
     if spec.kind == "sparql":
-        from octograph.load import load
+        from octograph.engines.store import SparqlStore
+        from octograph.graph.load import load
         from octograph.push import push
-        from octograph.store import SparqlStore
 
         remote = SparqlStore(spec.url or "", _remote_options())
         kg = load(args.data or None)
@@ -342,10 +342,10 @@ def cmd_push(args: argparse.Namespace) -> int:
     elif spec.path is not None:
         import time
 
-        from octograph.load import KnowledgeGraph, bundled_data, bundled_ontology, data_files
+        from octograph.engines.store import open_persistent
+        from octograph.graph.load import KnowledgeGraph, bundled_data, bundled_ontology, data_files
         from octograph.push import PushReport
-        from octograph.query import solutions
-        from octograph.store import open_persistent
+        from octograph.sparql.query import solutions
 
         started = time.perf_counter()
         files = data_files([Path(p) for p in args.data] if args.data else [bundled_data()])
@@ -377,7 +377,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 
 def cmd_taxonomy_import(args: argparse.Namespace) -> int:
-    from octograph.taxonomy import convert
+    from octograph.authoring.taxonomy import convert
 
     _write(args, convert(args.file))
     return EXIT_OK
@@ -392,7 +392,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from octograph.synth import synthesize
+    from octograph.authoring.synth import synthesize
 
     summary = synthesize(args.output, reports=args.reports, seed=args.seed)
     print(
@@ -404,7 +404,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from octograph.server import serve  # Starlette and uvicorn load only for this command
+    from octograph.server.app import serve  # Starlette and uvicorn load only for this command
 
     serve(
         _kg(args),
@@ -422,9 +422,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    from octograph.draft import make_draft, read_text, write_draft
+    from octograph.authoring.draft import make_draft, read_text, write_draft
     from octograph.errors import OutputError
-    from octograph.prefixes import ID
+    from octograph.namespaces import ID
 
     text = read_text(Path(args.report))
     kg = _kg(args)
@@ -550,7 +550,7 @@ def _args_validate(p: argparse.ArgumentParser) -> None:
 
 
 def _args_export(p: argparse.ArgumentParser) -> None:
-    from octograph.export import FORMATS  # cheap: pyoxigraph only
+    from octograph.graph.export import FORMATS  # cheap: pyoxigraph only
 
     _add_output(p)
     _add_selection(p)
@@ -823,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(EXIT_USAGE)
         code = args.func(args)
     except OctographError as e:
-        from octograph.store import redact  # a URL in a message never shows its password
+        from octograph.engines.store import redact  # a URL in a message never shows its password
 
         print(f"error: {redact(str(e))}", file=sys.stderr)
         code = EXIT_USAGE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from octograph.query import resolve_param, run_named
+from octograph.sparql.query import resolve_param, run_named
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["ReportDiff", "diff_reports"]
 
@@ -77,7 +77,7 @@ def diff_reports(kg: KnowledgeGraph, a: str, b: str) -> ReportDiff:
 
 def _report(kg: KnowledgeGraph, name: str) -> str:
     from octograph.errors import NotFoundError
-    from octograph.prefixes import ID
+    from octograph.namespaces import ID
 
     if "/" not in name and ":" not in name and " " not in name:
         name = f"<{ID}{name}>"

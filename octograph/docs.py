@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from octograph.prefixes import ID, OCTO, ONTOLOGY, ONTOLOGY_GRAPH, PREFIXES
+from octograph.namespaces import ID, OCTO, ONTOLOGY, ONTOLOGY_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = [
     "ClassDoc",
@@ -679,8 +679,8 @@ def write_docs(
         OutputError: *out_dir* does not exist or is not writable (nothing is written).
     """
     from octograph.errors import OutputError
-    from octograph.export import write_atomic
-    from octograph.load import KnowledgeGraph, load
+    from octograph.graph.export import write_atomic
+    from octograph.graph.load import KnowledgeGraph, load
 
     folder = Path(out_dir)
     if not folder.is_dir():

@@ -1,117 +1,30 @@
-"""The octograph vocabulary as a closed rdflib namespace: a typo is an error, not a new IRI."""
-# ruff: noqa: N815  (attribute names are the ontology's camelCase terms)
+"""Namespace IRIs and the prefixes every query may use without declaring them.
+
+Kept free of imports so that the query path can use it without loading rdflib.
+"""
 
 from __future__ import annotations
 
-from rdflib import URIRef
-from rdflib.namespace import DefinedNamespace, Namespace
+__all__ = ["ENTITIES_GRAPH", "ID", "OCTO", "ONTOLOGY", "ONTOLOGY_GRAPH", "PREFIXES"]
 
-__all__ = ["OCTO"]
+OCTO = "https://w3id.org/octograph/ontology#"
+ONTOLOGY = "https://w3id.org/octograph/ontology"
+ONTOLOGY_GRAPH = ONTOLOGY
+ID = "https://w3id.org/octograph/id/"
+ENTITIES_GRAPH = ID + "graph/entities"
 
-
-class OCTO(DefinedNamespace):
-    """Terms of https://w3id.org/octograph/ontology# (see ontology/octograph.ttl)."""
-
-    _NS = Namespace("https://w3id.org/octograph/ontology#")
-    _fail = True
-
-    # classes
-    Approximation: URIRef
-    Body: URIRef
-    CapacityBuilding: URIRef
-    Conference: URIRef
-    Country: URIRef
-    Event: URIRef
-    Example: URIRef
-    Figure: URIRef
-    Guidance: URIRef
-    Instrument: URIRef
-    KeyMessage: URIRef
-    NationalLegislation: URIRef
-    Office: URIRef
-    Organisation: URIRef
-    Passage: URIRef
-    Place: URIRef
-    PoliticalCommitment: URIRef
-    Project: URIRef
-    Protocol: URIRef
-    Remedy: URIRef
-    Report: URIRef
-    Sector: URIRef
-    SourceText: URIRef
-    Stakeholder: URIRef
-    Tension: URIRef
-    Threat: URIRef
-    Treaty: URIRef
-    Value: URIRef
-
-    # properties and individuals
-    adaptedThrough: URIRef
-    addresses: URIRef
-    administeredBy: URIRef
-    aimedAt: URIRef
-    approximately: URIRef
-    approximation: URIRef
-    basisFor: URIRef
-    benefits: URIRef
-    between: URIRef
-    blueprintFor: URIRef
-    cetsNumber: URIRef
-    citesEvent: URIRef
-    citesInstrument: URIRef
-    concernsInstrument: URIRef
-    concernsValue: URIRef
-    containedIn: URIRef
-    content: URIRef
-    deliveredBy: URIRef
-    editionNumber: URIRef
-    exactly: URIRef
-    exemplifies: URIRef
-    followedUpBy: URIRef
-    frameworkFor: URIRef
-    fundedBy: URIRef
-    guidedLegislationCount: URIRef
-    hasExample: URIRef
-    hasKeyMessage: URIRef
-    hostedBy: URIRef
-    identifiesThreat: URIRef
-    inKeyMessage: URIRef
-    inPreparation: URIRef
-    inReport: URIRef
-    involves: URIRef
-    iso3166Alpha2Code: URIRef
-    legalBasisFor: URIRef
-    legallyBinding: URIRef
-    location: URIRef
-    mentionsStakeholder: URIRef
-    mentions: URIRef
-    messageNumber: URIRef
-    moreThan: URIRef
-    namesTension: URIRef
-    noMappingReason: URIRef
-    noStatementReason: URIRef
-    observedSince: URIRef
-    openToAnyCountry: URIRef
-    openedBy: URIRef
-    openingOfficialsFrom: URIRef
-    partOf: URIRef
-    partOfProject: URIRef
-    participantCount: URIRef
-    participantCountryCount: URIRef
-    participantKind: URIRef
-    partyCount: URIRef
-    passageNumber: URIRef
-    proposesRemedy: URIRef
-    protects: URIRef
-    protocolTo: URIRef
-    reportsOn: URIRef
-    resolvedThrough: URIRef
-    risks: URIRef
-    sector: URIRef
-    signatoryOrInviteeCount: URIRef
-    sourceText: URIRef
-    supportedBy: URIRef
-    theme: URIRef
-    todo: URIRef
-    undermines: URIRef
-    webAddress: URIRef
+PREFIXES: dict[str, str] = {
+    "octo": OCTO,
+    "kg": ID,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "oa": "http://www.w3.org/ns/oa#",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+}

@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
-from octograph.errors import StoreError
-from octograph.store import (
+from octograph.engines.store import (
     DCTERMS,
     DEFAULT_PART_GRAPH,
     MANIFEST_GRAPH,
@@ -36,9 +35,10 @@ from octograph.store import (
     SparqlStore,
     iter_graphs,
 )
+from octograph.errors import StoreError
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["PushReport", "push"]
 

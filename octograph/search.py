@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from octograph.errors import OutputError, QueryError, StoreError
-from octograph.query import solutions
+from octograph.sparql.query import solutions
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["MAX_TERMS", "Hit", "PassageIndex", "fts_query", "index_file"]
 
@@ -213,7 +213,7 @@ class PassageIndex:
         Raises:
             StoreError: the store's folder is no longer an octograph store.
         """
-        from octograph.store import parse_spec, store_fingerprint
+        from octograph.engines.store import parse_spec, store_fingerprint
 
         if not kg.location.startswith("oxigraph:"):
             return cls.build(kg)
@@ -238,7 +238,7 @@ class PassageIndex:
                 pass
             index = cls.build(kg, digest)
             try:
-                from octograph.export import write_atomic
+                from octograph.graph.export import write_atomic
 
                 write_atomic(path, index.image())
             except OutputError:

@@ -10,7 +10,7 @@ import pytest
 from netguard import Listener, recording
 
 from octograph import KnowledgeGraph, load
-from octograph.load import bundled_data
+from octograph.graph.load import bundled_data
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"

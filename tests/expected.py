@@ -1,4 +1,4 @@
-"""Write octograph/queries/NAME.expected.json from what Oxigraph answers now; review each diff.
+"""Write octograph/sparql/queries/NAME.expected.json from what Oxigraph answers now (review diffs).
 
 Usage: ``python tests/expected.py NAME...`` (or ``--all``). The files record what reading the
 report says the answer is: regenerating one only saves typing, and ``git diff`` must then be
@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from octograph import Results, load
-from octograph.query import named_questions
+from octograph.sparql.query import named_questions
 
 Cell = str | None
 

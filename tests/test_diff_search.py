@@ -24,7 +24,7 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeGraph:
     The Budapest Convention has 68 Parties instead of 64 (same length, so offsets hold), and
     passage 27 no longer states anything about the Lanzarote Convention.
     """
-    from octograph.load import bundled_data
+    from octograph.graph.load import bundled_data
 
     root = tmp_path_factory.mktemp("two") / "data"
     root.mkdir()
@@ -230,14 +230,14 @@ def test_concurrent_builders_write_one_whole_index(tmp_path: Path) -> None:
 def test_a_folder_that_cannot_take_the_index_gets_one_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import octograph.export
+    import octograph.graph.export
 
     def refuse(path: Path, data: bytes) -> None:
         raise OutputError("Permission denied", path=str(path))
 
     folder = tmp_path / "kg"
     kg = load(store=f"oxigraph:{folder}")
-    monkeypatch.setattr(octograph.export, "write_atomic", refuse)
+    monkeypatch.setattr(octograph.graph.export, "write_atomic", refuse)
     index = PassageIndex.for_graph(kg)
     assert [h.number for h in index.search("WHOIS")] == [36]
     assert _index_files(folder) == []

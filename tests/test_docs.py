@@ -11,7 +11,7 @@ import pytest
 
 from octograph import KnowledgeGraph, OutputError
 from octograph.docs import collect, render_svg, write_docs
-from octograph.namespaces import OCTO
+from octograph.vocabulary import OCTO
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -106,7 +106,7 @@ def test_a_missing_folder_is_an_output_error_and_nothing_is_written(
 
 
 def test_paths_are_loaded_when_no_graph_is_given(tmp_path: Path) -> None:
-    from octograph.load import bundled_data
+    from octograph.graph.load import bundled_data
 
     written = write_docs([bundled_data() / "common"], tmp_path)
     assert [p.name for p in written] == ["model.svg", "index.html"]

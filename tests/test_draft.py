@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from octograph import InputError, KnowledgeGraph, OutputError, load
-from octograph.draft import make_draft, mention_recall, read_text, write_draft
-from octograph.load import bundled_data
-from octograph.query import solutions
-from octograph.segment import segment
+from octograph.authoring.draft import make_draft, mention_recall, read_text, write_draft
+from octograph.authoring.segment import segment
+from octograph.graph.load import bundled_data
+from octograph.sparql.query import solutions
 
 KG = "https://w3id.org/octograph/id/"
 MINI = Path(__file__).parent / "data" / "mini-report.txt"

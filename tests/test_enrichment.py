@@ -11,9 +11,9 @@ import pytest
 from expected import cells, expected_path
 
 from octograph import KnowledgeGraph, load
-from octograph.query import get_question
-from octograph.taxonomy import MATCHES
-from octograph.validate import validate
+from octograph.authoring.taxonomy import MATCHES
+from octograph.graph.validate import validate
+from octograph.sparql.query import get_question
 
 KG = "https://w3id.org/octograph/id/"
 ALIGNMENTS = KG + "graph/alignments"

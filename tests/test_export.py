@@ -10,7 +10,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from octograph import KnowledgeGraph
-from octograph.export import FORMATS, serialize
+from octograph.graph.export import FORMATS, serialize
 
 RDFLIB_NAMES = {
     "turtle": "turtle",

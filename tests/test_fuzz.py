@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from octograph import InputError, KnowledgeGraph, OctographError, load
 from octograph.cli import main
-from octograph.export import FORMATS, serialize
-from octograph.query import run, run_named
+from octograph.graph.export import FORMATS, serialize
+from octograph.sparql.query import run, run_named
 
 T = TypeVar("T")
 

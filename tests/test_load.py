@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from octograph import InputError, KnowledgeGraph, load
-from octograph.load import bundled_data
-from octograph.prefixes import ENTITIES_GRAPH, ID, ONTOLOGY_GRAPH
+from octograph.graph.load import bundled_data
+from octograph.namespaces import ENTITIES_GRAPH, ID, ONTOLOGY_GRAPH
 
 REPORT = "https://w3id.org/octograph/id/octopus-2019"
 

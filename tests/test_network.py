@@ -9,7 +9,7 @@ import networkx as nx
 import pytest
 
 from octograph import KnowledgeGraph, NotFoundError
-from octograph.network import (
+from octograph.view.network import (
     rank,
     shortest_path,
     to_edge_csv,
@@ -129,7 +129,7 @@ def test_path_gives_each_step_with_its_quote(kg: KnowledgeGraph) -> None:
 
 
 def test_view_step_does_not_mutate_the_callers_graph(kg: KnowledgeGraph) -> None:
-    from octograph.view import build_view
+    from octograph.view.page import build_view
 
     graph = to_networkx(kg)
     before = nx.MultiDiGraph(graph)

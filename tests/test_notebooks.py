@@ -29,7 +29,7 @@ import nbformat
 import pandas  # noqa: F401
 import pytest
 
-from octograph.query import named_questions
+from octograph.sparql.query import named_questions
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))

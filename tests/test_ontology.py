@@ -8,8 +8,8 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from octograph.load import bundled_ontology, bundled_shapes
-from octograph.namespaces import OCTO
+from octograph.graph.load import bundled_ontology, bundled_shapes
+from octograph.vocabulary import OCTO
 
 ONTOLOGY = rdflib.URIRef("https://w3id.org/octograph/ontology")
 VANN = rdflib.Namespace("http://purl.org/vocab/vann/")

@@ -44,7 +44,7 @@ def test_wheel_contains_ontology_data_and_questions(wheel: Path) -> None:
     assert "octograph/data/octopus-2019/report.txt" in names
     assert "octograph/data/octopus-2019/statements.trig" in names
     assert "octograph/data/common/entities.trig" in names
-    assert any(n.startswith("octograph/queries/") and n.endswith(".rq") for n in names)
+    assert any(n.startswith("octograph/sparql/queries/") and n.endswith(".rq") for n in names)
     assert "octograph/py.typed" in names
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from octograph import InputError, load, preload
-from octograph.load import bundled_data
+from octograph import InputError, load
+from octograph.graph import preload
+from octograph.graph.load import bundled_data
 
 
 def _quads(kg: object) -> set[str]:
@@ -65,7 +66,7 @@ def test_a_file_that_does_not_parse_is_reported_by_load_with_its_place(
     (tmp_path / "ontology" / "octograph.ttl").write_text("", encoding="utf-8")
     # The bundled folders are these: the thread fails on them quietly, and load(), asked for
     # the very same files, parses them again and says where.
-    for module in ("octograph.preload", "octograph.load"):  # (octograph.load is a function too)
+    for module in ("octograph.graph.preload", "octograph.graph.load"):
         monkeypatch.setattr(sys.modules[module], "package_dir", lambda n: str(tmp_path / n))
     preload.start(["stats"])
     assert preload._pending is not None

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from octograph import KnowledgeGraph, NotFoundError, QueryError
-from octograph.prefixes import PREFIXES
-from octograph.query import looks_like_name, named_questions, resolve_param, run, run_named
+from octograph.namespaces import PREFIXES
+from octograph.sparql.query import looks_like_name, named_questions, resolve_param, run, run_named
 
 KG = "https://w3id.org/octograph/id/"
 

@@ -11,8 +11,8 @@ import pytest
 from expected import cells, expected_path
 
 from octograph import KnowledgeGraph, Results, load
-from octograph.load import bundled_data
-from octograph.query import named_questions, queries_dir
+from octograph.graph.load import bundled_data
+from octograph.sparql.query import named_questions, queries_dir
 
 KG = "https://w3id.org/octograph/id/"
 QUESTIONS = sorted(queries_dir().glob("*.rq"))

@@ -22,10 +22,10 @@ import pytest
 from servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, Server, oxigraph_server, virtuoso
 
 from octograph import KnowledgeGraph, StoreError, load
-from octograph.prefixes import ID
+from octograph.engines.store import MANIFEST_GRAPH, UNION_GRAPH, RemoteOptions, SparqlStore
+from octograph.namespaces import ID
 from octograph.push import push
-from octograph.query import Results, named_questions
-from octograph.store import MANIFEST_GRAPH, UNION_GRAPH, RemoteOptions, SparqlStore
+from octograph.sparql.query import Results, named_questions
 
 KG = "https://w3id.org/octograph/id/"
 SERVERS = ("virtuoso", "oxigraph-server")

@@ -32,12 +32,12 @@ from netguard import Listener, connects_to
 from starlette.applications import Starlette
 
 from octograph import KnowledgeGraph, OctographError, QueryError, load
-from octograph.load import bundled_data
-from octograph.query import named_questions
+from octograph.graph.load import bundled_data
 from octograph.search import PassageIndex
-from octograph.server import background, create_app
-from octograph.server_pool import BusyError, QueryTimeoutError, WorkerPool
-from octograph.server_tasks import Dataset, ServerData, answer
+from octograph.server.app import background, create_app
+from octograph.server.pool import BusyError, QueryTimeoutError, WorkerPool
+from octograph.server.tasks import Dataset, ServerData, answer
+from octograph.sparql.query import named_questions
 
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"

@@ -23,7 +23,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from octograph import KnowledgeGraph
-from octograph.server import background, create_app
+from octograph.server.app import background, create_app
 
 PREFIXES = """PREFIX octo: <https://w3id.org/octograph/ontology#>
 PREFIX dcterms: <http://purl.org/dc/terms/>

@@ -12,9 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from octograph import InputError, KnowledgeGraph, OctographError, StoreError, load
-from octograph.lexer import where_group
-from octograph.load import bundled_ontology, data_files
-from octograph.store import (
+from octograph.engines.store import (
     MANIFEST_GRAPH,
     MARKER,
     UNION_GRAPH,
@@ -25,6 +23,8 @@ from octograph.store import (
     redact,
     rewrite,
 )
+from octograph.graph.load import bundled_ontology, data_files
+from octograph.sparql.lexer import where_group
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -300,7 +300,7 @@ def test_a_build_killed_midway_leaves_a_store_that_reopens(tmp_path: Path) -> No
     import signal
     import time
 
-    from octograph.synth import synthesize
+    from octograph.authoring.synth import synthesize
 
     store = tmp_path / "kg"
     corpus = tmp_path / "corpus"

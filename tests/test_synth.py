@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from octograph import KnowledgeGraph, OutputError, load
-from octograph.segment import segment
-from octograph.synth import synthesize
+from octograph.authoring.segment import segment
+from octograph.authoring.synth import synthesize
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -149,7 +149,7 @@ def test_every_export_format_round_trips_the_corpus(synth_kg: KnowledgeGraph, na
 
     import pyoxigraph as ox
 
-    from octograph.export import FORMATS, serialize
+    from octograph.graph.export import FORMATS, serialize
 
     fmt = FORMATS[name]
     parsed = list(ox.parse(io.BytesIO(serialize(synth_kg, name)), format=fmt.oxigraph))

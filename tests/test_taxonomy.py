@@ -11,8 +11,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from octograph import InputError, KnowledgeGraph, OutputError, load
-from octograph.load import bundled_data
-from octograph.taxonomy import (
+from octograph.authoring.taxonomy import (
     LICENSE,
     MISP_COMMIT,
     concept_count,
@@ -22,6 +21,7 @@ from octograph.taxonomy import (
     machine_tag,
     skos_problems,
 )
+from octograph.graph.load import bundled_data
 
 NAMES = ["rsit", "ecsirt", "europol-incident", "europol-event", "enisa"]
 TAXONOMIES = bundled_data() / "taxonomies"
@@ -139,7 +139,7 @@ def test_the_bundled_taxonomies_pass_the_skos_checks(kg: KnowledgeGraph) -> None
 
 
 def test_validate_runs_the_skos_check(kg: KnowledgeGraph) -> None:
-    from octograph.validate import CHECKS
+    from octograph.graph.validate import CHECKS
 
     assert "skos" in CHECKS
     report = kg.validate()

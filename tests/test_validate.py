@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from octograph import KnowledgeGraph, load
-from octograph.validate import CHECKS
+from octograph.graph.validate import CHECKS
 
 
 def test_bundled_data_is_valid(kg: KnowledgeGraph) -> None:

@@ -19,7 +19,7 @@ from browser import ChromiumMissingError, PageLog, launch, watch
 from playwright.sync_api import Browser, Page
 
 from octograph.errors import OutputError
-from octograph.view import GraphView, build_view, category_color
+from octograph.view.page import GraphView, build_view, category_color
 
 ENTITY = "https://example.org/report/entity/"
 ONTOLOGY = "https://example.org/ontology#"

@@ -28,7 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
 from octograph import KnowledgeGraph
-from octograph.server import background, create_app
+from octograph.server.app import background, create_app
 
 SUITE = Path(__file__).resolve().parent / "data" / "w3c" / "sparql11-protocol"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -85,8 +85,8 @@ def worker(
     engine: str, data: list[str], store: str, runs: int, extras: bool, skip: set[str]
 ) -> dict[str, Any]:
     import octograph
-    from octograph.query import named_questions
-    from octograph.store import RemoteOptions
+    from octograph.engines.store import RemoteOptions
+    from octograph.sparql.query import named_questions
 
     out: dict[str, Any] = {"engine": engine}
     remote = None
@@ -124,7 +124,7 @@ def worker(
         kg.export("nquads")
         out["export_s"] = round(time.perf_counter() - start, 2)
         try:
-            from octograph.view import build_view
+            from octograph.view.page import build_view
 
             start = time.perf_counter()
             build_view(kg.to_networkx()).to_html()
@@ -215,13 +215,13 @@ def run_size(
 ) -> list[dict[str, Any]]:
     sys.path.insert(0, str(HERE.parent))  # tests/servers.py: a script, not a test module
     import octograph
-    from octograph.load import bundled_data
+    from octograph.engines.store import SparqlStore
+    from octograph.graph.load import bundled_data
     from octograph.push import push
-    from octograph.store import SparqlStore
 
     data = [str(bundled_data())]
     if size > 1:
-        from octograph.synth import synthesize
+        from octograph.authoring.synth import synthesize
 
         corpus = tmp / f"synth-{size}"
         start = time.perf_counter()
@@ -283,7 +283,7 @@ def run_size(
     if servers:
         from servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, oxigraph_server, virtuoso
 
-        from octograph.store import RemoteOptions
+        from octograph.engines.store import RemoteOptions
 
         local = octograph.load(data)
         for name, start_server in (("virtuoso", virtuoso), ("oxigraph server", oxigraph_server)):

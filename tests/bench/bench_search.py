@@ -57,10 +57,10 @@ def main() -> None:
     import httpx
 
     from octograph import load
-    from octograph.load import bundled_data
+    from octograph.authoring.synth import synthesize
+    from octograph.graph.load import bundled_data
     from octograph.search import PassageIndex
-    from octograph.server import background, create_app
-    from octograph.synth import synthesize
+    from octograph.server.app import background, create_app
 
     result: dict[str, Any] = {"reports": args.reports}
     with tempfile.TemporaryDirectory() as tmp:

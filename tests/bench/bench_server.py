@@ -61,8 +61,8 @@ def free_port() -> int:
 def questions() -> dict[str, str]:
     """Every named question as self-contained SPARQL: prefixes declared, defaults bound."""
     import octograph
-    from octograph.prefixes import PREFIXES
-    from octograph.query import _with_values, named_questions, resolve_param
+    from octograph.namespaces import PREFIXES
+    from octograph.sparql.query import _with_values, named_questions, resolve_param
 
     kg = octograph.load()
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

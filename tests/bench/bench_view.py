@@ -19,7 +19,7 @@ from types import ModuleType
 
 import networkx as nx
 
-from octograph.view import build_view
+from octograph.view.page import build_view
 
 _HERE = Path(__file__).resolve().parent
 _ARTIFACTS = _HERE.parent / "artifacts"

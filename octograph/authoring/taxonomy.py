@@ -30,12 +30,12 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from octograph.errors import InputError
-from octograph.prefixes import ID, PREFIXES
+from octograph.namespaces import ID, PREFIXES
 
 if TYPE_CHECKING:
     import rdflib
 
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = [
     "LICENSE",
@@ -264,7 +264,7 @@ def import_file(
 
     This is what ``octograph taxonomy import FILE [-o OUT]`` runs.
     """
-    from octograph.export import write_atomic
+    from octograph.graph.export import write_atomic
 
     data = convert(json_path)
     if out is not None:

@@ -17,11 +17,12 @@ from typing import IO, NamedTuple, cast
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError, QueryError, StoreError
-from octograph.export import format_for, prefixes_for, serialize_triples
-from octograph.formats import render
-from octograph.load import KnowledgeGraph
-from octograph.prefixes import PREFIXES
-from octograph.query import (
+from octograph.graph.export import format_for, prefixes_for, serialize_triples
+from octograph.graph.load import KnowledgeGraph
+from octograph.namespaces import PREFIXES
+from octograph.search import Hit, PassageIndex
+from octograph.server.protocol import QueryShape, inspect_query
+from octograph.sparql.query import (
     NamedQuestion,
     Results,
     Term,
@@ -31,8 +32,7 @@ from octograph.query import (
     solutions,
     stats,
 )
-from octograph.search import Hit, PassageIndex
-from octograph.server_sparql import QueryShape, inspect_query
+from octograph.sparql.writers import render
 
 __all__ = [
     "Answer",

@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from octograph.errors import OctographError, StoreError
-from octograph.prefixes import ID, PREFIXES
+from octograph.namespaces import ID, PREFIXES
 
 if TYPE_CHECKING:
     import http.client
 
-    from octograph.load import KnowledgeGraph
-    from octograph.query import Results
+    from octograph.graph.load import KnowledgeGraph
+    from octograph.sparql.query import Results
 
 __all__ = [
     "DEFAULT_STORE",
@@ -236,8 +236,8 @@ def _build(
     where: str,
     progress: Any,
 ) -> dict[str, Any]:
-    from octograph.export import write_atomic
-    from octograph.files import build_store
+    from octograph.graph.export import write_atomic
+    from octograph.graph.files import build_store
 
     if not folder.parent.is_dir():
         raise StoreError("its parent folder does not exist", path=where)
@@ -665,7 +665,7 @@ class SparqlStore:
 
     def snapshot(self) -> tuple[ox.Store, list[ox.Quad]]:
         """The pushed graphs, fetched into a local store whose default graph is their union."""
-        from octograph.files import materialise_union
+        from octograph.graph.files import materialise_union
 
         counts = self.manifest()
         if not counts:
@@ -750,8 +750,8 @@ def query_form(text: str) -> str:
     >>> query_form("PREFIX a: <http://x/select> ASK { ?s ?p ?o }")
     'ASK'
     """
-    from octograph.lexer import FORM_KEYWORD
-    from octograph.query import _mask
+    from octograph.sparql.lexer import FORM_KEYWORD
+    from octograph.sparql.query import _mask
 
     m = re.search(FORM_KEYWORD, _mask(text))
     return m.group(1).upper() if m else "SELECT"
@@ -759,7 +759,7 @@ def query_form(text: str) -> str:
 
 def _close(masked: str, open_at: int) -> int:
     """The index of the brace that closes the one at *open_at*."""
-    from octograph.lexer import close_brace
+    from octograph.sparql.lexer import close_brace
 
     close_at = close_brace(masked, open_at)
     if close_at < 0:
@@ -789,8 +789,8 @@ def rewrite(
     >>> print(rewrite("SELECT ?s WHERE { ?s a ?c }"))  # doctest: +NORMALIZE_WHITESPACE
     SELECT ?s WHERE { GRAPH <https://w3id.org/octograph/id/graph/union> { ?s a ?c } }
     """
-    from octograph.lexer import where_group
-    from octograph.query import _mask, _with_values, values_block
+    from octograph.sparql.lexer import where_group
+    from octograph.sparql.query import _mask, _with_values, values_block
 
     if membership not in ("join", "exists"):
         raise ValueError(f"membership is join or exists, not {membership!r}")
@@ -835,7 +835,7 @@ def run_remote(
     remote: SparqlStore, text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]
 ) -> ox.QuerySolutions | bool | list[ox.Triple]:
     """Check *text* with Oxigraph's parser (same errors as on the embedded store), then send it."""
-    from octograph.query import _query_error
+    from octograph.sparql.query import _query_error
 
     try:
         # An empty store answers at once: this only parses, with octograph's prefixes.
@@ -853,7 +853,7 @@ def run_remote(
 
 def to_results(raw: ox.QuerySolutions | bool | list[ox.Triple]) -> Results:
     """A server's answer as Results, literals in the canonical form Oxigraph gives them."""
-    from octograph.query import Results
+    from octograph.sparql.query import Results
 
     if isinstance(raw, bool):
         return Results(kind="ask", boolean=raw)
@@ -881,7 +881,7 @@ def iter_graphs(quads: Sequence[ox.Quad]) -> Iterator[tuple[str, list[ox.Triple]
 
 def open_remote(spec: StoreSpec, options: RemoteOptions | None = None) -> KnowledgeGraph:
     """A knowledge graph answered by the server at *spec*; checks it is reachable and pushed."""
-    from octograph.load import RemoteKnowledgeGraph
+    from octograph.graph.load import RemoteKnowledgeGraph
 
     remote = SparqlStore(spec.url or "", options)
     raw = remote.raw_query(f"ASK {{ GRAPH <{MANIFEST_GRAPH}> {{ <{UNION_GRAPH}> ?p ?o }} }}")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from octograph.export import FORMATS
-from octograph.lexer import QueryShape, inspect_query
+from octograph.graph.export import FORMATS
+from octograph.sparql.lexer import QueryShape, inspect_query
 
 __all__ = [
     "GRAPH_TYPES",

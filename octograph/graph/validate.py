@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from octograph.load import bundled_shapes
-from octograph.prefixes import ID, ONTOLOGY_GRAPH, PREFIXES
+from octograph.graph.load import bundled_shapes
+from octograph.namespaces import ID, ONTOLOGY_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["CHECKS", "Problem", "ValidationReport", "validate"]
 
@@ -335,7 +335,7 @@ def _unfinished(kg: KnowledgeGraph, report: ValidationReport) -> None:
 
 
 def _skos(kg: KnowledgeGraph, report: ValidationReport) -> None:
-    from octograph.taxonomy import concept_count, skos_problems
+    from octograph.authoring.taxonomy import concept_count, skos_problems
 
     report.problems.extend(Problem(*problem) for problem in skos_problems(kg))
     report.counts["skos"] = concept_count(kg)

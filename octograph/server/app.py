@@ -34,15 +34,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from octograph import server_html as pages
-from octograph import server_tasks as tasks
 from octograph.errors import NotFoundError, OctographError, QueryError, StoreError
-from octograph.export import FORMATS, format_for
-from octograph.prefixes import ID
-from octograph.query import named_questions
+from octograph.graph.export import FORMATS, format_for
+from octograph.namespaces import ID
 from octograph.search import Hit, PassageIndex, fts_query
-from octograph.server_pool import BusyError, QueryTimeoutError, WorkerLostError, WorkerPool
-from octograph.server_sparql import (
+from octograph.server import pages, tasks
+from octograph.server.pool import BusyError, QueryTimeoutError, WorkerLostError, WorkerPool
+from octograph.server.protocol import (
     GRAPH_TYPES,
     HTML_TYPES,
     RESULT_TYPES,
@@ -52,9 +50,10 @@ from octograph.server_sparql import (
     negotiate,
     result_offers,
 )
+from octograph.sparql.query import named_questions
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["STATUS", "background", "bind", "create_app", "serve"]
 
@@ -181,7 +180,7 @@ def _in_memory(kg: KnowledgeGraph) -> KnowledgeGraph:
     """
     if getattr(kg, "location", "oxigraph") == "oxigraph" and kg.engine == "oxigraph":
         return kg
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
     store = ox.Store()
     store.bulk_extend(kg.store)
@@ -504,7 +503,7 @@ class _Server:
     async def graph(self, request: Request) -> Response:
         async with self._graph_lock:
             if self._graph_page is None:
-                from octograph.view import build_view
+                from octograph.view.page import build_view
 
                 # Built once, here in the server process, on its event-loop thread: the
                 # workers cannot read pyvis' files, and this is the only store access

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from octograph.prefixes import ID, PREFIXES
-from octograph.query import NamedQuestion
+from octograph.namespaces import ID, PREFIXES
 from octograph.search import MARK_END, MARK_START, Hit
-from octograph.server_tasks import Cell, EntityPage, Link, Overview, Quote, Table
+from octograph.server.tasks import Cell, EntityPage, Link, Overview, Quote, Table
+from octograph.sparql.query import NamedQuestion
 
 __all__ = [
     "CSS",

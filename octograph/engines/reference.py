@@ -11,11 +11,11 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql import prepareQuery
 
 from octograph.errors import QueryError
-from octograph.prefixes import PREFIXES
-from octograph.query import Results, Term
+from octograph.namespaces import PREFIXES
+from octograph.sparql.query import Results, Term
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["from_rdflib", "run_rdflib", "to_rdflib"]
 

@@ -12,11 +12,11 @@ import networkx as nx
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError
-from octograph.prefixes import OCTO
-from octograph.query import resolve_param, solutions
+from octograph.namespaces import OCTO
+from octograph.sparql.query import resolve_param, solutions
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = [
     "CATEGORIES",

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError, OutputError
-from octograph.prefixes import ID, PREFIXES
+from octograph.namespaces import ID, PREFIXES
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["FORMATS", "RdfFormat", "format_for", "serialize", "write_atomic"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError, QueryError
-from octograph.prefixes import ID, ONTOLOGY_GRAPH, PREFIXES
+from octograph.namespaces import ID, ONTOLOGY_GRAPH, PREFIXES
 
 # Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the CLI's start (mypy treats any
 # name TYPE_CHECKING as true).
@@ -18,7 +18,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = [
     "NamedQuestion",
@@ -269,7 +269,7 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
 
 def _mask(text: str) -> str:
     """*text* with strings, IRIs and comments blanked out, keeping every position."""
-    from octograph.lexer import mask
+    from octograph.sparql.lexer import mask
 
     return mask(text)
 
@@ -297,7 +297,7 @@ def _with_values(text: str, bindings: Mapping[str, Term]) -> str | None:
 
     None where the query has no WHERE group (``DESCRIBE ?x``): there is nowhere to put it.
     """
-    from octograph.lexer import where_group
+    from octograph.sparql.lexer import where_group
 
     group = where_group(text)
     if group is None:
@@ -366,7 +366,7 @@ def run(
     # good part of a named question's answer from the command line.
     folded = text.casefold()
     if not allow_federation and "service" in folded:
-        from octograph.lexer import inspect_query
+        from octograph.sparql.lexer import inspect_query
 
         if inspect_query(text).service:
             raise QueryError(
@@ -388,11 +388,11 @@ def run(
             )
     bindings = {name: resolve_param(kg, value) for name, value in (params or {}).items()}
     if (engine or kg.engine) == "rdflib":
-        from octograph.rdflib_engine import run_rdflib
+        from octograph.engines.reference import run_rdflib
 
         results = run_rdflib(kg, text, bindings)
     elif kg.remote is not None:
-        from octograph.store import run_remote, to_results
+        from octograph.engines.store import run_remote, to_results
 
         results = to_results(run_remote(kg.remote, text, bindings))
     else:
@@ -512,7 +512,7 @@ class Param:
 
 
 class NamedQuestion:
-    """A SPARQL file of octograph/queries with its header: title, description, parameters."""
+    """A SPARQL file of octograph/sparql/queries with its header: title, description, parameters."""
 
     __slots__ = ("description", "name", "params", "path", "sparql", "title")
 

@@ -7,7 +7,7 @@ import os
 import pyoxigraph as ox
 
 from octograph.errors import InputError, OctographError
-from octograph.files import build_store, find_files, materialise_union, package_dir
+from octograph.graph.files import build_store, find_files, materialise_union, package_dir
 
 # Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the CLI's start (mypy treats any
 # name TYPE_CHECKING as true).
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
-    from octograph.query import Results
-    from octograph.store import RemoteOptions, SparqlStore
-    from octograph.validate import ValidationReport
+    from octograph.engines.store import RemoteOptions, SparqlStore
+    from octograph.graph.validate import ValidationReport
+    from octograph.sparql.query import Results
 
 __all__ = [
     "ENGINES",
@@ -152,37 +152,37 @@ class KnowledgeGraph:
         >>> kg.query("ASK { kg:budapest-convention a octo:Treaty }").boolean
         True
         """
-        from octograph.query import run
+        from octograph.sparql.query import run
 
         return run(self, text, params)
 
     def ask(self, name: str, **params: object) -> Results:
         """Run the named question *name* (see ``octograph query --list``)."""
-        from octograph.query import run_named
+        from octograph.sparql.query import run_named
 
         return run_named(self, name, params)
 
     def validate(self) -> ValidationReport:
         """Check SHACL shapes, quotes, declared terms, labels and provenance."""
-        from octograph.validate import validate
+        from octograph.graph.validate import validate
 
         return validate(self)
 
     def export(self, format: str = "turtle") -> bytes:
         """Serialise as *format* (turtle, trig, nt, nquads, jsonld, xml)."""
-        from octograph.export import serialize
+        from octograph.graph.export import serialize
 
         return serialize(self, format)
 
     def stats(self) -> dict[str, Any]:
         """Counts: quads, distinct triples, graphs, passages, messages and entities per class."""
-        from octograph.query import stats
+        from octograph.sparql.query import stats
 
         return stats(self)
 
     def to_networkx(self, **options: Any) -> nx.MultiDiGraph:
         """The report's entities and relations as a networkx multigraph (see network.py)."""
-        from octograph.network import to_networkx
+        from octograph.view.network import to_networkx
 
         return to_networkx(self, **options)
 
@@ -221,13 +221,13 @@ class RemoteKnowledgeGraph(KnowledgeGraph):
         )
 
     def __len__(self) -> int:
-        from octograph.store import UNION_GRAPH
+        from octograph.engines.store import UNION_GRAPH
 
         counts = self._client.manifest()
         return sum(counts.values()) - counts.get(UNION_GRAPH, 0)
 
     def graph_names(self) -> list[str]:
-        from octograph.store import DEFAULT_PART_GRAPH, UNION_GRAPH
+        from octograph.engines.store import DEFAULT_PART_GRAPH, UNION_GRAPH
 
         hidden = {UNION_GRAPH, DEFAULT_PART_GRAPH}
         return sorted(g for g in self._client.manifest() if g not in hidden)
@@ -264,7 +264,7 @@ def load(
     if engine not in ENGINES:
         raise OctographError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     if store != "oxigraph":
-        from octograph.store import open_persistent, open_remote, parse_spec
+        from octograph.engines.store import open_persistent, open_remote, parse_spec
 
         spec = parse_spec(store)
         if spec.kind == "memory":
@@ -286,7 +286,7 @@ def load(
             return KnowledgeGraph(
                 ox_store, files=files, engine=engine, own_default=own, location=str(spec)
             )
-    from octograph.preload import take
+    from octograph.graph.preload import take
 
     files = data_files(paths or [bundled_data()])
     names = [str(f) for f in files]

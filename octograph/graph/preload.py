@@ -15,7 +15,7 @@ import os
 import sys
 
 from octograph.errors import OctographError
-from octograph.files import build_store, file_iri, find_files, package_dir
+from octograph.graph.files import build_store, file_iri, find_files, package_dir
 
 # typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING as true).
 TYPE_CHECKING = False

@@ -26,9 +26,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from octograph.authoring.segment import segment
 from octograph.errors import OutputError
-from octograph.prefixes import ENTITIES_GRAPH, ID, OCTO, PREFIXES
-from octograph.segment import segment
+from octograph.namespaces import ENTITIES_GRAPH, ID, OCTO, PREFIXES
 
 __all__ = ["synthesize"]
 
@@ -118,7 +118,7 @@ class _Pool:
 
 def _bundled_entities() -> dict[str, list[_Entity]]:
     """The bundled shared entities by top class, in file order: the head of each pool."""
-    from octograph.load import bundled_data
+    from octograph.graph.load import bundled_data
 
     path = bundled_data() / "common" / "entities.trig"
     types: dict[str, str] = {}

@@ -11,7 +11,7 @@ import os
 import pyoxigraph as ox
 
 from octograph.errors import InputError, OctographError
-from octograph.prefixes import ONTOLOGY_GRAPH
+from octograph.namespaces import ONTOLOGY_GRAPH
 
 # typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING as true).
 TYPE_CHECKING = False
@@ -41,8 +41,8 @@ def package_dir(name: str) -> str:
     # Installed from a wheel: octograph/ontology and octograph/data sit inside the package
     # (pyproject.toml maps them there). Source checkout or editable install: the folders at the
     # top of the repository, next to the package.
-    here = os.path.dirname(os.path.realpath(__file__))
-    for candidate in (os.path.join(here, name), os.path.join(os.path.dirname(here), name)):
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    for candidate in (os.path.join(package, name), os.path.join(os.path.dirname(package), name)):
         if os.path.isdir(candidate):
             return candidate
     raise OctographError(f"octograph is installed without its {name}/ folder")

@@ -18,13 +18,13 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from octograph.authoring.segment import Segment, Word, segment, words
 from octograph.errors import InputError, OutputError
-from octograph.prefixes import ID
-from octograph.query import solutions
-from octograph.segment import Segment, Word, segment, words
+from octograph.namespaces import ID
+from octograph.sparql.query import solutions
 
 if TYPE_CHECKING:
-    from octograph.load import KnowledgeGraph
+    from octograph.graph.load import KnowledgeGraph
 
 __all__ = [
     "Draft",

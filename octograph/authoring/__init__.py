@@ -1,0 +1,1 @@
+"""Making data: drafts from a report's text, segmentation, taxonomies, synthetic corpora."""

@@ -1,0 +1,1 @@
+"""Who answers: one Engine interface; embedded Oxigraph, rdflib, a remote SPARQL server."""

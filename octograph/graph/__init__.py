@@ -1,0 +1,1 @@
+"""Files -> the knowledge graph: reading, loading, validating, exporting."""

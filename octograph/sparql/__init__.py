@@ -1,0 +1,1 @@
+"""Query text and answers: the lexer, parameter binding, results, named questions."""

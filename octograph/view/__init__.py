@@ -1,0 +1,1 @@
+"""The graph as networkx, its rankings and paths, and the interactive HTML view."""
