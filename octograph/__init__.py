@@ -18,12 +18,6 @@ from octograph.errors import (
 )
 from octograph.graph.load import KnowledgeGraph, load
 
-# Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the command's start (mypy treats
-# any name TYPE_CHECKING as true).
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from octograph.sparql.query import Results
-
 __all__ = [
     "InputError",
     "KnowledgeGraph",
@@ -34,17 +28,33 @@ __all__ = [
     "Results",
     "StoreError",
     "__version__",
+    "add_why",
+    "build_view",
     "load",
+    "named_questions",
+    "rank",
+    "shortest_path",
+    "to_graphml",
 ]
 
 __version__ = "0.1.0"
 
+# The rest of the public API, imported on first use: the command line's start would otherwise
+# pay for modules (networkx, the view) that a query never needs (see graph/preload.py).
+_LAZY = {
+    "Results": "octograph.sparql.results",
+    "add_why": "octograph.graph.querying",
+    "named_questions": "octograph.sparql.questions",
+    "rank": "octograph.view.network",
+    "shortest_path": "octograph.view.network",
+    "to_graphml": "octograph.view.network",
+    "build_view": "octograph.view.page",
+}
+
 
 def __getattr__(name: str) -> object:
-    # Results on first use: the query module costs the command line's start ~10 ms before it
-    # can begin parsing the data (see preload.py).
-    if name == "Results":
-        from octograph.sparql.query import Results
+    if name in _LAZY:
+        import importlib
 
-        return Results
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'octograph' has no attribute {name!r}")

@@ -21,9 +21,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from octograph.engines.store import RemoteOptions
+    from octograph.engines.http import RemoteOptions
     from octograph.graph.load import KnowledgeGraph
-    from octograph.sparql.query import Results
+    from octograph.sparql.results import Results
 
 __all__ = ["main"]
 
@@ -48,7 +48,7 @@ def _kg(args: argparse.Namespace) -> KnowledgeGraph:
 
 def _remote_options() -> RemoteOptions:
     """Credentials and endpoints of a SPARQL server, from the environment (read here only)."""
-    from octograph.engines.store import RemoteOptions
+    from octograph.engines.http import RemoteOptions
 
     env = os.environ
     return RemoteOptions(
@@ -86,7 +86,7 @@ def _print_json(data: object) -> None:
 
 def _write(args: argparse.Namespace, data: bytes) -> None:
     if args.output:
-        from octograph.graph.export import write_atomic
+        from octograph.output import write_atomic
 
         write_atomic(args.output, data)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -118,15 +118,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    if args.format in GRAPH_FORMAT_NAMES:
+    from octograph import formats
+
+    fmt = formats.find(args.format, "rdf", "tools")
+    if fmt.kind == "tools":
         from octograph.view.network import GRAPH_FORMATS
 
         graph = _kg(args).to_networkx(**_graph_options(args))
-        _write(args, GRAPH_FORMATS[args.format](graph))
+        _write(args, GRAPH_FORMATS[fmt.name](graph))
         return EXIT_OK
     from octograph.graph.export import serialize
 
-    _write(args, serialize(_kg(args), args.format))
+    _write(args, serialize(_kg(args), fmt.name))
     return EXIT_OK
 
 
@@ -145,7 +148,7 @@ def _graph_options(args: argparse.Namespace) -> dict[str, object]:
 
 def _node(kg: KnowledgeGraph, graph: object, name: str) -> str:
     from octograph.errors import NotFoundError
-    from octograph.sparql.query import resolve_param
+    from octograph.graph.querying import resolve_param
 
     term = resolve_param(kg, name)
     if term.value not in graph:  # type: ignore[operator]
@@ -219,17 +222,18 @@ def _params(pairs: Sequence[str]) -> dict[str, object]:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from octograph.sparql import query as q
+    from octograph.graph import querying as q
+    from octograph.sparql import questions
 
     if args.list:
-        for question in q.named_questions().values():
+        for question in questions.named_questions().values():
             shown = " ".join(
                 f"{p.name}={p.default!r}" if p.default else p.name for p in question.params
             )
             print(f"{question.name:<28} {question.title}" + (f"  [{shown}]" if shown else ""))
         return EXIT_OK
     if args.describe:
-        question = q.get_question(args.describe)
+        question = questions.get_question(args.describe)
         print(question.sparql, end="" if question.sparql.endswith("\n") else "\n")
         return EXIT_OK
     if args.file:
@@ -243,7 +247,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         named = None
     elif args.query is None:
         raise QueryError("give a query, -f FILE, or a named question (see octograph query --list)")
-    elif q.looks_like_name(args.query):
+    elif questions.looks_like_name(args.query):
         named, text = args.query, ""
     else:
         named, text = None, args.query
@@ -251,7 +255,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     # Before the graph is ready, not after: while the data are parsed in a thread
     # (preload.py), the question and the result formats are read for nothing.
     if named:
-        q.get_question(named)
+        questions.get_question(named)
     from octograph.sparql.writers import render
 
     kg = _kg(args)
@@ -267,7 +271,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         else:
             results = q.run(kg, text, bindings, **options)
         if args.why:
-            sparql = q.get_question(named).sparql if named else text
+            sparql = questions.get_question(named).sparql if named else text
             results = q.add_why(kg, results, sparql)
         return results
 
@@ -327,11 +331,11 @@ def _stoppable(answer: Callable[[], Results], timeout: float | None) -> Results:
 
 def cmd_push(args: argparse.Namespace) -> int:
     """Load the data into a persistent store, or push it to a SPARQL server, and verify it."""
-    from octograph.engines.store import parse_spec
+    from octograph.engines.spec import parse_spec
 
     spec = parse_spec(args.store)
     if spec.kind == "sparql":
-        from octograph.engines.store import SparqlStore
+        from octograph.engines.http import SparqlStore
         from octograph.graph.load import load
         from octograph.push import push
 
@@ -342,10 +346,11 @@ def cmd_push(args: argparse.Namespace) -> int:
     elif spec.path is not None:
         import time
 
-        from octograph.engines.store import open_persistent
+        from octograph.engines.embedded import OxigraphEngine
+        from octograph.engines.ondisk import open_persistent
         from octograph.graph.load import KnowledgeGraph, bundled_data, bundled_ontology, data_files
+        from octograph.graph.querying import select
         from octograph.push import PushReport
-        from octograph.sparql.query import solutions
 
         started = time.perf_counter()
         files = data_files([Path(p) for p in args.data] if args.data else [bundled_data()])
@@ -357,8 +362,8 @@ def cmd_push(args: argparse.Namespace) -> int:
         store, own, _ = open_persistent(
             spec.path, files, bundled_ontology(), rebuild=args.force, progress=progress
         )
-        kg = KnowledgeGraph(store, files=files, own_default=own, location=str(spec))
-        union = next(iter(solutions(store, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"]
+        kg = KnowledgeGraph(OxigraphEngine(store, own, location=str(spec)), files=files)
+        union = next(iter(select(kg, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"]
         report = PushReport(
             len(kg.graph_names()),
             len(kg),
@@ -550,14 +555,11 @@ def _args_validate(p: argparse.ArgumentParser) -> None:
 
 
 def _args_export(p: argparse.ArgumentParser) -> None:
-    from octograph.graph.export import FORMATS  # cheap: pyoxigraph only
-
     _add_output(p)
     _add_selection(p)
     p.add_argument(
         "--format",
         default="turtle",
-        choices=[*FORMATS, *GRAPH_FORMAT_NAMES],
         help="turtle (default; the union graph), trig, nt, nquads, jsonld, xml; "
         "graphml, gexf, csv (an edge list with labels) for graph tools",
     )
@@ -823,7 +825,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise SystemExit(EXIT_USAGE)
         code = args.func(args)
     except OctographError as e:
-        from octograph.engines.store import redact  # a URL in a message never shows its password
+        from octograph.engines.spec import redact  # a URL in a message never shows its password
 
         print(f"error: {redact(str(e))}", file=sys.stderr)
         code = EXIT_USAGE

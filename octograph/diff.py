@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from octograph.sparql.query import resolve_param, run_named
+from octograph.graph.querying import resolve_param, run_named
 
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
@@ -63,13 +63,12 @@ def _merge(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[tuple[str,
 def diff_reports(kg: KnowledgeGraph, a: str, b: str) -> ReportDiff:
     """Compare reports *a* and *b* (IRI, CURIE, label or report id such as ``octopus-2019``).
 
-    It runs the named questions diff-entities, diff-relations and diff-figures on the
-    embedded engine.
+    It runs the named questions diff-entities, diff-relations and diff-figures.
     """
     ids = [_report(kg, r) for r in (a, b)]
     params = {"a": f"<{ids[0]}>", "b": f"<{ids[1]}>"}
     rows = {
-        name: run_named(kg, f"diff-{name}", params, engine="oxigraph").to_dicts()
+        name: run_named(kg, f"diff-{name}", params).to_dicts()
         for name in ("entities", "relations", "figures")
     }
     return ReportDiff(ids[0], ids[1], rows["entities"], rows["relations"], rows["figures"])

@@ -110,14 +110,12 @@ class OntologyDoc:
 
 
 def _rows(kg: KnowledgeGraph, query: str) -> list[dict[str, ox.NamedNode | ox.Literal | None]]:
-    result = kg.store.query(query, prefixes=PREFIXES)
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
+    result = kg.engine.query(query, {})
+    names = result.variables
     out = []
-    for sol in result:
+    for sol in result.rows:
         row = {}
-        for n in names:
-            term = sol[n]
+        for n, term in zip(names, sol, strict=True):
             row[n] = term if isinstance(term, ox.NamedNode | ox.Literal) else None
         out.append(row)
     return out
@@ -679,8 +677,8 @@ def write_docs(
         OutputError: *out_dir* does not exist or is not writable (nothing is written).
     """
     from octograph.errors import OutputError
-    from octograph.graph.export import write_atomic
     from octograph.graph.load import KnowledgeGraph, load
+    from octograph.output import write_atomic
 
     folder = Path(out_dir)
     if not folder.is_dir():

@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
-from octograph.engines.store import (
+from octograph.engines.http import SparqlStore
+from octograph.engines.remote import iter_graphs
+from octograph.engines.rewrite import (
     DCTERMS,
     DEFAULT_PART_GRAPH,
     MANIFEST_GRAPH,
     MEMBERS,
     UNION_GRAPH,
     VOID,
-    SparqlStore,
-    iter_graphs,
 )
 from octograph.errors import StoreError
 

@@ -13,11 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from octograph.errors import OutputError, QueryError, StoreError
-from octograph.sparql.query import solutions
+from octograph.graph.querying import select
 
 if TYPE_CHECKING:
-    import pyoxigraph as ox
-
     from octograph.graph.load import KnowledgeGraph
 
 __all__ = ["MAX_TERMS", "Hit", "PassageIndex", "fts_query", "index_file"]
@@ -162,12 +160,12 @@ class PassageIndex:
                 int(s["number"].value),
                 int(s["message"].value) if s["message"] is not None else None,
             )
-            for s in solutions(kg.store, _PASSAGES)
+            for s in select(kg, _PASSAGES)
         ]
         db.executemany(
             "INSERT INTO passage (text, iri, report, number, message) VALUES (?, ?, ?, ?, ?)", rows
         )
-        db.executemany("INSERT INTO stated VALUES (?, ?, ?)", _stated(kg.store))
+        db.executemany("INSERT INTO stated VALUES (?, ?, ?)", _stated(kg))
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [
@@ -213,7 +211,8 @@ class PassageIndex:
         Raises:
             StoreError: the store's folder is no longer an octograph store.
         """
-        from octograph.engines.store import parse_spec, store_fingerprint
+        from octograph.engines.ondisk import store_fingerprint
+        from octograph.engines.spec import parse_spec
 
         if not kg.location.startswith("oxigraph:"):
             return cls.build(kg)
@@ -238,7 +237,7 @@ class PassageIndex:
                 pass
             index = cls.build(kg, digest)
             try:
-                from octograph.graph.export import write_atomic
+                from octograph.output import write_atomic
 
                 write_atomic(path, index.image())
             except OutputError:
@@ -308,14 +307,14 @@ class PassageIndex:
         return hits
 
 
-def _stated(store: ox.Store) -> list[tuple[str, str, str]]:
+def _stated(kg: KnowledgeGraph) -> list[tuple[str, str, str]]:
     """(passage, entity, label) for each labelled entity a passage's graph names."""
     labels: dict[Any, list[str]] = {}
-    for s in solutions(store, _LABELLED):
+    for s in select(kg, _LABELLED):
         labels.setdefault(s["entity"], []).append(s["label"].value)
     return [
         (s["passage"].value, s["entity"].value, label)
-        for s in solutions(store, _MENTIONED)
+        for s in select(kg, _MENTIONED)
         for label in labels.get(s["entity"], ())
     ]
 

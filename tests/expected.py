@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from octograph import Results, load
-from octograph.sparql.query import named_questions
+from octograph.sparql.questions import named_questions
 
 Cell = str | None
 

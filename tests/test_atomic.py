@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from octograph import OutputError
-from octograph.graph.export import write_atomic
+from octograph.output import write_atomic
 
 CHILD = """
 import sys
-from octograph.graph.export import write_atomic
+from octograph.output import write_atomic
 print("writing", flush=True)
 write_atomic(sys.argv[1], b"N" * (400 * 1024 * 1024))
 """

@@ -198,7 +198,7 @@ def test_query_from_file_and_stdin(tmp_path: Path) -> None:
         ),
         pytest.param(
             ("export", "--format", "yaml"),
-            "error: octograph export: argument --format",
+            "error: unknown format 'yaml' (choose from turtle, trig",
             id="export-format",
         ),
     ],

@@ -230,14 +230,14 @@ def test_concurrent_builders_write_one_whole_index(tmp_path: Path) -> None:
 def test_a_folder_that_cannot_take_the_index_gets_one_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import octograph.graph.export
+    import octograph.output
 
     def refuse(path: Path, data: bytes) -> None:
         raise OutputError("Permission denied", path=str(path))
 
     folder = tmp_path / "kg"
     kg = load(store=f"oxigraph:{folder}")
-    monkeypatch.setattr(octograph.graph.export, "write_atomic", refuse)
+    monkeypatch.setattr(octograph.output, "write_atomic", refuse)
     index = PassageIndex.for_graph(kg)
     assert [h.number for h in index.search("WHOIS")] == [36]
     assert _index_files(folder) == []

@@ -12,7 +12,7 @@ from octograph import InputError, KnowledgeGraph, OutputError, load
 from octograph.authoring.draft import make_draft, mention_recall, read_text, write_draft
 from octograph.authoring.segment import segment
 from octograph.graph.load import bundled_data
-from octograph.sparql.query import solutions
+from octograph.graph.querying import select
 
 KG = "https://w3id.org/octograph/id/"
 MINI = Path(__file__).parent / "data" / "mini-report.txt"
@@ -36,8 +36,8 @@ def test_draft_reproduces_the_curated_passages_and_messages(kg: KnowledgeGraph) 
             int(s["end"].value),
             int(s["m"].value) if s["m"] is not None else None,
         )
-        for s in solutions(
-            kg.store,
+        for s in select(
+            kg,
             """
             SELECT ?n ?start ?end ?m WHERE {
                 ?p a octo:Passage ; octo:passageNumber ?n ;
@@ -54,7 +54,7 @@ def test_draft_reproduces_the_curated_passages_and_messages(kg: KnowledgeGraph) 
 def test_draft_finds_most_curated_mentions(kg: KnowledgeGraph) -> None:
     text = read_text(bundled_data() / "octopus-2019" / "report.txt")
     draft = make_draft(text, "octopus-2019", kg)
-    curated = {(int(s["n"].value), s["e"].value) for s in solutions(kg.store, CURATED_MENTIONS)}
+    curated = {(int(s["n"].value), s["e"].value) for s in select(kg, CURATED_MENTIONS)}
     found = {(n, iri) for n, mentions in draft.mentions.items() for iri in mentions}
     recall = mention_recall(curated, found)
     precision = len(found & curated) / len(found)

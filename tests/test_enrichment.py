@@ -13,7 +13,7 @@ from expected import cells, expected_path
 from octograph import KnowledgeGraph, load
 from octograph.authoring.taxonomy import MATCHES
 from octograph.graph.validate import validate
-from octograph.sparql.query import get_question
+from octograph.sparql.questions import get_question
 
 KG = "https://w3id.org/octograph/id/"
 ALIGNMENTS = KG + "graph/alignments"
@@ -41,14 +41,16 @@ UNMAPPED = {
 
 def _select(kg: KnowledgeGraph, query: str) -> list[dict[str, str]]:
     prefixes = {"kg": KG, "octo": OCTO, "skos": SKOS, "rdfs": RDFS}
-    solutions = kg.store.query(query, prefixes=prefixes)
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in solutions]
+    declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
+    answer = kg.query(declared + query)
+    return [
+        {n: (t.value if t is not None else "") for n, t in zip(answer.variables, row, strict=True)}
+        for row in answer.rows
+    ]
 
 
 def _in_graph(kg: KnowledgeGraph, graph: str) -> list[ox.Quad]:
-    return list(kg.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+    return [q for q in kg.quads() if q.graph_name == ox.NamedNode(graph)]
 
 
 def _threats(kg: KnowledgeGraph) -> set[str]:

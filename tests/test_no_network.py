@@ -14,7 +14,7 @@ from netguard import CONNECTS, Listener
 
 from octograph import InputError, KnowledgeGraph, OctographError, load
 from octograph.cli import main
-from octograph.sparql.query import run
+from octograph.graph.querying import run
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])

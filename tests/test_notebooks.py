@@ -29,7 +29,7 @@ import nbformat
 import pandas  # noqa: F401
 import pytest
 
-from octograph.sparql.query import named_questions
+from octograph.sparql.questions import named_questions
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))

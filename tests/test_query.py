@@ -8,8 +8,10 @@ import pyoxigraph as ox
 import pytest
 
 from octograph import KnowledgeGraph, NotFoundError, QueryError
+from octograph.engines.embedded import OxigraphEngine
+from octograph.graph.querying import resolve_param, run, run_named
 from octograph.namespaces import PREFIXES
-from octograph.sparql.query import looks_like_name, named_questions, resolve_param, run, run_named
+from octograph.sparql.questions import looks_like_name, named_questions
 
 KG = "https://w3id.org/octograph/id/"
 
@@ -166,6 +168,8 @@ def test_table_labels_follow_the_chosen_language(kg: KnowledgeGraph) -> None:
 def test_parameters_given_as_a_values_row_answer_as_substituted_ones(kg: KnowledgeGraph) -> None:
     # Oxigraph gets parameters as one VALUES row (its planner sees them) rather than through
     # its own substitution (SEP-0007): every named question must answer alike either way.
+    embedded = kg.engine
+    assert isinstance(embedded, OxigraphEngine)
     compared = 0
     for name, question in named_questions().items():
         if not question.params:
@@ -174,7 +178,9 @@ def test_parameters_given_as_a_values_row_answer_as_substituted_ones(kg: Knowled
         given = run(kg, question.sparql, values)
         bindings = {ox.Variable(k): resolve_param(kg, v) for k, v in values.items()}
         try:
-            substituted = kg.store.query(question.sparql, prefixes=PREFIXES, substitutions=bindings)
+            substituted = embedded.store.query(
+                question.sparql, prefixes=PREFIXES, substitutions=bindings
+            )
         except RuntimeError:  # a parameter the SELECT does not project: substitution refuses
             continue
         assert isinstance(substituted, ox.QuerySolutions)

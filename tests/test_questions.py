@@ -12,7 +12,7 @@ from expected import cells, expected_path
 
 from octograph import KnowledgeGraph, Results, load
 from octograph.graph.load import bundled_data
-from octograph.sparql.query import named_questions, queries_dir
+from octograph.sparql.questions import named_questions, queries_dir
 
 KG = "https://w3id.org/octograph/id/"
 QUESTIONS = sorted(queries_dir().glob("*.rq"))

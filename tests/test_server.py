@@ -37,7 +37,7 @@ from octograph.search import PassageIndex
 from octograph.server.app import background, create_app
 from octograph.server.pool import BusyError, QueryTimeoutError, WorkerPool
 from octograph.server.tasks import Dataset, ServerData, answer
-from octograph.sparql.query import named_questions
+from octograph.sparql.questions import named_questions
 
 RESULTS_JSON = "application/sparql-results+json"
 RESULTS_XML = "application/sparql-results+xml"
@@ -108,8 +108,7 @@ def test_dataset_parameters_choose_among_the_stored_graphs(
         r["s"]["value"] for r in bindings(sparql(client, query, **{"default-graph-uri": passage}))
     }
     assert only == {
-        s.value
-        for s, _, _, _ in kg.store.quads_for_pattern(None, None, None, ox.NamedNode(passage))
+        s.value for s, _, _, _ in (q for q in kg.quads() if q.graph_name == ox.NamedNode(passage))
     }
     named = sparql(
         client, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": passage}

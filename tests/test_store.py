@@ -12,17 +12,10 @@ import pyoxigraph as ox
 import pytest
 
 from octograph import InputError, KnowledgeGraph, OctographError, StoreError, load
-from octograph.engines.store import (
-    MANIFEST_GRAPH,
-    MARKER,
-    UNION_GRAPH,
-    _canonical,
-    open_persistent,
-    parse_spec,
-    query_form,
-    redact,
-    rewrite,
-)
+from octograph.engines.embedded import OxigraphEngine
+from octograph.engines.ondisk import MARKER, open_persistent
+from octograph.engines.rewrite import MANIFEST_GRAPH, UNION_GRAPH, canonical, query_form, rewrite
+from octograph.engines.spec import parse_spec, redact
 from octograph.graph.load import bundled_ontology, data_files
 from octograph.sparql.lexer import where_group
 
@@ -82,7 +75,7 @@ def test_bad_store_option_is_one_line_exit_2() -> None:
 
 def test_memory_store_is_the_rdflib_engine(kg: KnowledgeGraph) -> None:
     mem = load(store="memory")
-    assert mem.engine == "rdflib"
+    assert mem.engine.name == "rdflib"
     q = "SELECT ?m ?n WHERE { ?m octo:messageNumber ?n } ORDER BY ?n"
     assert mem.query(q).rows == kg.query(q).rows
 
@@ -107,7 +100,7 @@ def test_built_once_then_reopened_read_only(
     assert not built
     with pytest.raises((OSError, RuntimeError), match=r"read-write|read-only|Read"):
         store.add(ox.Quad(ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.Literal("c")))
-    reopened = KnowledgeGraph(store, files=files, own_default=own)
+    reopened = KnowledgeGraph(OxigraphEngine(store, own), files=files)
     assert reopened.stats() == kg.stats()
     assert reopened.export("nquads") == kg.export("nquads")
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?c octo:hostedBy kg:council-of-europe }"
@@ -126,7 +119,7 @@ def test_a_changed_file_rebuilds(tmp_path: Path, files: list[Path], data_copy: P
     )
     store, _, built = open_persistent(folder, files, bundled_ontology())
     assert built
-    kg = KnowledgeGraph(store, files=files, own_default=[])
+    kg = KnowledgeGraph(OxigraphEngine(store), files=files)
     assert kg.query('ASK { ?c octo:theme "x"@en }').boolean
     # One database folder: the old one was removed after the new one took its place.
     assert len([p for p in folder.iterdir() if p.name.startswith("db-")]) == 1
@@ -278,7 +271,7 @@ def test_strings_and_iris_do_not_confuse_the_rewrite() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lexical", "datatype", "canonical"),
+    ("lexical", "datatype", "expected"),
     [
         ("1", "boolean", "true"),
         ("0", "boolean", "false"),
@@ -289,10 +282,10 @@ def test_strings_and_iris_do_not_confuse_the_rewrite() -> None:
     ],
 )
 def test_literals_come_back_as_oxigraph_writes_them(
-    lexical: str, datatype: str, canonical: str
+    lexical: str, datatype: str, expected: str
 ) -> None:
-    term = _canonical(ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype)))
-    assert term.value == canonical
+    term = canonical(ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype)))
+    assert term.value == expected
 
 
 def test_a_build_killed_midway_leaves_a_store_that_reopens(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
 from octograph import KnowledgeGraph
+from octograph.engines.embedded import OxigraphEngine
 from octograph.server.app import background, create_app
 
 SUITE = Path(__file__).resolve().parent / "data" / "w3c" / "sparql11-protocol"
@@ -153,7 +154,8 @@ def servers() -> Iterator[dict[tuple[tuple[str, str], ...], str]]:
                     format=ox.RdfFormat.N_TRIPLES,
                     to_graph=ox.NamedNode(graph_iri),
                 )
-            app = create_app(KnowledgeGraph(store), timeout=10, workers=1)
+            kg = KnowledgeGraph(OxigraphEngine.from_quads(store))
+            app = create_app(kg, timeout=10, workers=1)
             urls[data] = stack.enter_context(background(app))
         yield urls
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from octograph.authoring.segment import Segment, Word, segment, words
 from octograph.errors import InputError, OutputError
+from octograph.graph.querying import select
 from octograph.namespaces import ID
-from octograph.sparql.query import solutions
 
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
@@ -375,11 +375,11 @@ def lexicon(kg: KnowledgeGraph) -> Lexicon:
     """The names of the entities *kg* knows, and the nouns their classes go by."""
     names: dict[str, set[str]] = {}
     classes: dict[str, set[str]] = {}
-    for sol in solutions(kg.store, _LABELS):
+    for sol in select(kg, _LABELS):
         names.setdefault(sol["entity"].value, set()).add(sol["label"].value)
         classes.setdefault(sol["entity"].value, set()).add(sol["class"].value)
     nouns: dict[str, set[str]] = {}
-    for sol in solutions(kg.store, _KINDS):
+    for sol in select(kg, _KINDS):
         said = nouns.setdefault(sol["class"].value, set())
         for part in re.split(r"\s+(?:or|and)\s+", sol["name"].value.casefold()):
             said.update(part.split()[-1:])

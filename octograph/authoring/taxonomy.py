@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import pyoxigraph as ox
-
 from octograph.errors import InputError
 from octograph.namespaces import ID, PREFIXES
 
@@ -264,7 +262,7 @@ def import_file(
 
     This is what ``octograph taxonomy import FILE [-o OUT]`` runs.
     """
-    from octograph.graph.export import write_atomic
+    from octograph.output import write_atomic
 
     data = convert(json_path)
     if out is not None:
@@ -285,12 +283,11 @@ def _curie(iri: str) -> str:
 
 
 def _rows(kg: KnowledgeGraph, query: str) -> list[dict[str, str]]:
-    # The checks read the embedded store whatever engine answers users' queries (as the
-    # other checks of validate.py do).
-    result = kg.store.query(query, prefixes=PREFIXES)
-    assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [{n: (s[n].value if s[n] is not None else "") for n in names} for s in result]
+    result = kg.engine.query(query, {})
+    return [
+        {n: (t.value if t is not None else "") for n, t in zip(result.variables, row, strict=True)}
+        for row in result.rows
+    ]
 
 
 def concept_count(kg: KnowledgeGraph) -> int:

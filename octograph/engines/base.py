@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from typing import Any
 
     import pyoxigraph as ox
 
@@ -23,7 +24,8 @@ __all__ = ["Engine", "Solution"]
 class Solution(Protocol):
     """One row of an internal SELECT: its values by variable name (None where unbound)."""
 
-    def __getitem__(self, name: str, /) -> Term | None: ...
+    # Any, as pyoxigraph's own QuerySolution has it: octograph's queries know their shapes.
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 class Engine(Protocol):
@@ -38,6 +40,8 @@ class Engine(Protocol):
     name: str
     #: Where the graph lives, for messages: the ``--store`` spec with any password taken out.
     location: str
+    #: Whether the quads are on this machine; if not, ``quads()`` is a full download.
+    local: bool
 
     def query(self, text: str, bindings: Mapping[str, Term]) -> Results:
         """Answer SPARQL *text* with the variables of *bindings* bound to their terms.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import pyoxigraph as ox
 import rdflib
@@ -12,12 +12,9 @@ from rdflib.plugins.sparql import prepareQuery
 
 from octograph.errors import QueryError
 from octograph.namespaces import PREFIXES
-from octograph.sparql.query import Results, Term
+from octograph.sparql.results import Results, Term
 
-if TYPE_CHECKING:
-    from octograph.graph.load import KnowledgeGraph
-
-__all__ = ["from_rdflib", "run_rdflib", "to_rdflib"]
+__all__ = ["RdflibEngine", "from_rdflib", "to_rdflib"]
 
 
 def to_rdflib(term: Term) -> rdflib.term.Identifier:
@@ -47,8 +44,54 @@ def from_rdflib(term: Any) -> Term | None:
     raise TypeError(f"unexpected rdflib term {term!r}")
 
 
-def run_rdflib(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Term]) -> Results:
-    """Run *text* with rdflib's engine on ``kg.dataset`` (default graph = union of all graphs)."""
+class RdflibEngine:
+    """rdflib's SPARQL engine over an rdflib Dataset of *quads*, its default graph the union.
+
+    Slow, and the reference: every named question must answer the same here as on Oxigraph.
+    """
+
+    name = "rdflib"
+    local = True
+
+    def __init__(self, quads: Sequence[ox.Quad], location: str = "memory") -> None:
+        self._quads = list(quads)
+        named = (q.graph_name for q in self._quads)
+        self._graphs = {g.value for g in named if isinstance(g, ox.NamedNode)}
+        self.location = location
+        self.dataset = rdflib.Dataset(default_union=True)
+        nquads = ox.serialize(self._quads, format=ox.RdfFormat.N_QUADS)
+        self.dataset.parse(data=nquads, format="nquads")
+
+    def __repr__(self) -> str:
+        return f"<RdflibEngine {self.location}>"
+
+    def query(self, text: str, bindings: Mapping[str, Term]) -> Results:
+        return _run(self.dataset, text, bindings)
+
+    def select(self, text: str) -> Iterator[dict[str, Term | None]]:
+        result = self.dataset.query(text, initNs=PREFIXES)
+        variables = [str(v) for v in result.vars or []]
+        for row in result:
+            yield {v: from_rdflib(row[v]) for v in variables}  # type: ignore[call-overload,index]
+
+    def graph_names(self) -> list[str]:
+        return sorted(self._graphs)
+
+    def has_graph(self, iri: str) -> bool:
+        return iri in self._graphs
+
+    def count(self) -> int:
+        return len(self._quads)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._quads)
+
+    def close(self) -> None:
+        """Nothing to let go: the dataset is freed with the engine."""
+
+
+def _run(dataset: rdflib.Dataset, text: str, bindings: Mapping[str, Term]) -> Results:
+    """Run *text* with rdflib's engine on *dataset* (default graph = union of all graphs)."""
     try:
         prepared = prepareQuery(text, initNs=PREFIXES)
     except ParseException as e:
@@ -57,7 +100,6 @@ def run_rdflib(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Term]) -> R
         raise QueryError(str(e), path="query") from e
     # rdflib fetches a FROM or FROM NAMED graph over the network, or from a file, when the
     # dataset does not hold it: refuse those graphs before rdflib can try.
-    dataset = kg.dataset
     for clause in getattr(prepared.algebra, "datasetClause", None) or []:
         iri = clause.default or clause.named
         if iri is None or len(dataset.graph(iri)) == 0:

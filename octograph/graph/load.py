@@ -7,7 +7,7 @@ import os
 import pyoxigraph as ox
 
 from octograph.errors import InputError, OctographError
-from octograph.graph.files import build_store, find_files, materialise_union, package_dir
+from octograph.graph.files import find_files, package_dir
 
 # Not typing.TYPE_CHECKING: importing typing costs ~5 ms of the CLI's start (mypy treats any
 # name TYPE_CHECKING as true).
@@ -20,14 +20,14 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
-    from octograph.engines.store import RemoteOptions, SparqlStore
+    from octograph.engines.base import Engine
+    from octograph.engines.http import RemoteOptions
     from octograph.graph.validate import ValidationReport
-    from octograph.sparql.query import Results
+    from octograph.sparql.results import Results
 
 __all__ = [
     "ENGINES",
     "KnowledgeGraph",
-    "RemoteKnowledgeGraph",
     "bundled_data",
     "bundled_ontology",
     "data_files",
@@ -74,76 +74,56 @@ def data_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 
 
 class KnowledgeGraph:
-    """The loaded graph: an embedded Oxigraph store holding one named graph per passage.
+    """The loaded graph: the report's quads, one named graph per passage, behind an engine.
 
-    The union of all graphs is the default graph for queries. ``engine`` says which SPARQL
-    engine answers queries: ``"oxigraph"`` (fast) or ``"rdflib"`` (the reference).
+    The union of all graphs is the default graph for queries. ``engine`` answers them:
+    embedded Oxigraph (fast, the default), rdflib's own engine (the reference) or a SPARQL
+    server; every method here goes through it, so a choice of engine holds for all of them.
     """
 
-    # A remote store's client, where queries go (None: the embedded store answers them).
-    remote: SparqlStore | None = None
-
     # A plain class, not a dataclass: importing dataclasses costs ~20 ms of the CLI's start.
-    def __init__(
-        self,
-        store: ox.Store,
-        files: list[Path] | None = None,
-        engine: str = "oxigraph",
-        *,
-        own_default: list[ox.Quad] | None = None,
-        location: str = "oxigraph",
-    ) -> None:
-        self.store = store
-        self.files = files or []
+    def __init__(self, engine: Engine, files: list[Path] | None = None) -> None:
         self.engine = engine
-        self.location = location  # the store spec, credentials redacted: for messages
+        self.files = files or []
         self._dataset: Any = None
-        if own_default is None:
-            # The store's default graph is made the union (a set) of every graph: Oxigraph's
-            # own union option repeats a triple once per graph that holds it, where SPARQL's
-            # default graph is a set. What was in the default graph before (triples from
-            # Turtle files) is kept apart so that exports give back exactly what was loaded.
-            own_default = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-            materialise_union(store)
-        # Given: a persistent store whose union was materialised when it was built.
-        self._own_default = own_default
+
+    @property
+    def location(self) -> str:
+        """Where the graph lives, for messages: the store spec, credentials taken out."""
+        return self.engine.location
 
     def quads(self) -> list[ox.Quad]:
         """What was loaded: every named graph's quads and the triples loaded as default graph."""
-        named = [q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)]
-        return named + self._own_default
+        return list(self.engine.quads())
 
     def triples(self) -> set[ox.Triple]:
         """The default graph: the union, as a set, of all graphs."""
-        return {q.triple for q in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+        return {q.triple for q in self.engine.quads()}
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph {len(self)} quads, store={self.location}, engine={self.engine}>"
+        engine = self.engine.name
+        return f"<KnowledgeGraph {len(self)} quads, store={self.location}, engine={engine}>"
 
     def __len__(self) -> int:
         """The number of quads (a triple stated in two passages counts twice)."""
-        # Counted by the store: a list of a million quads would take seconds to build.
-        solutions = self.store.query("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
-        assert isinstance(solutions, ox.QuerySolutions)
-        count = next(iter(solutions))["n"]
-        return int(count.value) + len(self._own_default) if count is not None else 0
+        return self.engine.count()
 
     @property
     def dataset(self) -> rdflib.Dataset:
         """The same quads as an rdflib ``Dataset`` whose default graph is the union."""
         if self._dataset is None:
-            import rdflib
+            dataset = getattr(self.engine, "dataset", None)
+            if dataset is None:
+                from octograph.engines.reference import RdflibEngine
 
-            ds = rdflib.Dataset(default_union=True)
-            nquads = ox.serialize(self.quads(), format=ox.RdfFormat.N_QUADS)
-            ds.parse(data=nquads, format="nquads")
-            self._dataset = ds
-        dataset: rdflib.Dataset = self._dataset
-        return dataset
+                dataset = RdflibEngine(self.quads()).dataset
+            self._dataset = dataset
+        result: rdflib.Dataset = self._dataset
+        return result
 
     def graph_names(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
-        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+        return self.engine.graph_names()
 
     def query(self, text: str, **params: object) -> Results:
         """Run SPARQL *text*; keyword arguments bind variables safely (no string splicing).
@@ -152,13 +132,13 @@ class KnowledgeGraph:
         >>> kg.query("ASK { kg:budapest-convention a octo:Treaty }").boolean
         True
         """
-        from octograph.sparql.query import run
+        from octograph.graph.querying import run
 
         return run(self, text, params)
 
     def ask(self, name: str, **params: object) -> Results:
         """Run the named question *name* (see ``octograph query --list``)."""
-        from octograph.sparql.query import run_named
+        from octograph.graph.querying import run_named
 
         return run_named(self, name, params)
 
@@ -176,61 +156,21 @@ class KnowledgeGraph:
 
     def stats(self) -> dict[str, Any]:
         """Counts: quads, distinct triples, graphs, passages, messages and entities per class."""
-        from octograph.sparql.query import stats
+        from octograph.graph.querying import stats
 
         return stats(self)
 
     def to_networkx(self, **options: Any) -> nx.MultiDiGraph:
-        """The report's entities and relations as a networkx multigraph (see network.py)."""
+        """The report's entities and relations as a networkx multigraph (see view.network)."""
+        # The one import of a higher layer, declared in pyproject.toml's contracts: this
+        # method is the public API's way to the graph view's input.
         from octograph.view.network import to_networkx
 
         return to_networkx(self, **options)
 
-
-class RemoteKnowledgeGraph(KnowledgeGraph):
-    """A knowledge graph on a SPARQL server: queries go to the server.
-
-    ``store`` is a local snapshot of the pushed graphs, fetched on first use, so that
-    validation, export, statistics and the graph view work as on the embedded store.
-    """
-
-    def __init__(self, remote: SparqlStore) -> None:
-        self.remote = remote
-        self._client = remote  # the same, typed as never None
-        self.files = []
-        self.engine = "sparql"
-        self.location = remote.location
-        self._dataset = None
-        self._snapshot: ox.Store | None = None
-        self._own_default = []
-
-    @property
-    def store(self) -> ox.Store:
-        if self._snapshot is None:
-            self._snapshot, self._own_default = self._client.snapshot()
-        return self._snapshot
-
-    @store.setter
-    def store(self, value: ox.Store) -> None:
-        self._snapshot = value
-
-    def quads(self) -> list[ox.Quad]:
-        store = self.store  # fetches the snapshot, and with it the default-graph part
-        return [q for q in store if not isinstance(q.graph_name, ox.DefaultGraph)] + list(
-            self._own_default
-        )
-
-    def __len__(self) -> int:
-        from octograph.engines.store import UNION_GRAPH
-
-        counts = self._client.manifest()
-        return sum(counts.values()) - counts.get(UNION_GRAPH, 0)
-
-    def graph_names(self) -> list[str]:
-        from octograph.engines.store import DEFAULT_PART_GRAPH, UNION_GRAPH
-
-        hidden = {UNION_GRAPH, DEFAULT_PART_GRAPH}
-        return sorted(g for g in self._client.manifest() if g not in hidden)
+    def close(self) -> None:
+        """Let go of the engine's files and connections."""
+        self.engine.close()
 
 
 def load(
@@ -263,34 +203,61 @@ def load(
     """
     if engine not in ENGINES:
         raise OctographError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    if store != "oxigraph":
-        from octograph.engines.store import open_persistent, open_remote, parse_spec
+    files = None if store.startswith("sparql:") else data_files(paths or [bundled_data()])
+    ontology_file = bundled_ontology() if ontology else None
+    if store == "oxigraph":
+        base: Engine = _in_memory(files or [], ontology_file)
+    else:
+        base = _open_store(store, paths, files or [], ontology_file, engine, remote)
+    if engine == "rdflib" or store == "memory":
+        from octograph.engines.reference import RdflibEngine
 
-        spec = parse_spec(store)
-        if spec.kind == "memory":
-            engine = "rdflib"
-        elif spec.kind == "sparql":
-            if paths:
-                raise InputError(
-                    "--data is for octograph push; a sparql: store answers from what was pushed",
-                    path=str(spec),
-                )
-            if engine != "oxigraph":
-                raise OctographError(f"{spec}: queries run on the server (no --engine rdflib)")
-            return open_remote(spec, remote)
-        elif spec.path is not None:
-            files = data_files(paths or [bundled_data()])
-            ox_store, own, _ = open_persistent(
-                spec.path, files, bundled_ontology() if ontology else None
-            )
-            return KnowledgeGraph(
-                ox_store, files=files, engine=engine, own_default=own, location=str(spec)
-            )
+        base = RdflibEngine(list(base.quads()), location=base.location)
+    return KnowledgeGraph(base, files=files)
+
+
+def _in_memory(files: list[Path], ontology: Path | None) -> Engine:
+    from octograph.engines.embedded import OxigraphEngine
+    from octograph.engines.parsing import build_store
     from octograph.graph.preload import take
 
-    files = data_files(paths or [bundled_data()])
     names = [str(f) for f in files]
-    ontology_file = str(bundled_ontology()) if ontology else None
+    ontology_file = str(ontology) if ontology else None
     # The command line may have started parsing these very files in a thread (preload.py).
-    oxs, own = take(names, ontology_file) or build_store(names, ontology_file)
-    return KnowledgeGraph(oxs, files=files, engine=engine, own_default=own, location=store)
+    store, own = take(names, ontology_file) or build_store(names, ontology_file)
+    return OxigraphEngine(store, own)
+
+
+def _open_store(
+    store: str,
+    paths: Sequence[str | os.PathLike[str]] | None,
+    files: list[Path],
+    ontology: Path | None,
+    engine: str,
+    remote: RemoteOptions | None,
+) -> Engine:
+    """The engine of a ``--store`` other than the default: on disk, rdflib's, or a server."""
+    from octograph.engines.spec import parse_spec
+
+    spec = parse_spec(store)
+    if spec.kind == "sparql":
+        from octograph.engines.remote import open_remote
+
+        if paths:
+            raise InputError(
+                "--data is for octograph push; a sparql: store answers from what was pushed",
+                path=str(spec),
+            )
+        if engine != "oxigraph":
+            raise OctographError(f"{spec}: queries run on the server (no --engine rdflib)")
+        return open_remote(spec.url or "", remote)
+    if spec.path is None:  # memory: parsed here, answered by rdflib (see load)
+        return _in_memory(files, ontology)
+    from octograph.engines.embedded import OxigraphEngine
+    from octograph.engines.ondisk import open_persistent, store_fingerprint
+
+    ox_store, own, _ = open_persistent(spec.path, files, ontology)
+    digest = store_fingerprint(spec.path)
+    return OxigraphEngine(
+        ox_store, own, location=str(spec), folder=str(spec.path), fingerprint=digest
+    )

@@ -14,8 +14,9 @@ import _thread
 import os
 import sys
 
+from octograph.engines.parsing import build_store, file_iri
 from octograph.errors import OctographError
-from octograph.graph.files import build_store, file_iri, find_files, package_dir
+from octograph.graph.files import find_files, package_dir
 
 # typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING as true).
 TYPE_CHECKING = False

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from octograph.errors import StoreError
 from octograph.graph.load import bundled_shapes
 from octograph.namespaces import ID, ONTOLOGY_GRAPH, PREFIXES
 
@@ -87,12 +88,8 @@ def _v(row: Row, key: str) -> str:
 
 
 def _select(kg: KnowledgeGraph, query: str) -> list[Row]:
-    # The checks run on the embedded store whatever engine answers users' queries: they are
-    # about the data, not about the engine.
-    solutions = kg.store.query(query, prefixes=PREFIXES)
-    assert isinstance(solutions, ox.QuerySolutions)
-    names = [v.value for v in solutions.variables]
-    return [dict(zip(names, (sol[n] for n in names), strict=True)) for sol in solutions]
+    answer = kg.engine.query(query, {})
+    return [dict(zip(answer.variables, row, strict=True)) for row in answer.rows]
 
 
 def _shacl(kg: KnowledgeGraph, report: ValidationReport) -> None:
@@ -347,7 +344,17 @@ def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> Validation
     >>> from octograph import load
     >>> validate(load()).ok
     True
+
+    Raises:
+        StoreError: *kg* is on a server: the checks read every statement, a full download
+            that octograph never makes unasked.
     """
+    if not kg.engine.local:
+        raise StoreError(
+            "validate reads every statement, which here means downloading them all: validate "
+            "the files before pushing them (octograph --data DIR validate), or an export",
+            path=kg.location,
+        )
     report = ValidationReport()
     runners = {
         "shacl": _shacl,

@@ -34,8 +34,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from octograph import formats
+from octograph.engines.embedded import OxigraphEngine
 from octograph.errors import NotFoundError, OctographError, QueryError, StoreError
-from octograph.graph.export import FORMATS, format_for
+from octograph.graph.export import format_for
 from octograph.namespaces import ID
 from octograph.search import Hit, PassageIndex, fts_query
 from octograph.server import pages, tasks
@@ -50,7 +52,7 @@ from octograph.server.protocol import (
     negotiate,
     result_offers,
 )
-from octograph.sparql.query import named_questions
+from octograph.sparql.questions import named_questions
 
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
@@ -178,14 +180,11 @@ def _in_memory(kg: KnowledgeGraph) -> KnowledgeGraph:
     and opens more) or rdflib's engine (it loads plugins from files) cannot work there, and
     a remote store's queries would leave the machine. Its snapshot is copied instead.
     """
-    if getattr(kg, "location", "oxigraph") == "oxigraph" and kg.engine == "oxigraph":
+    if isinstance(kg.engine, OxigraphEngine) and kg.engine.in_memory:
         return kg
     from octograph.graph.load import KnowledgeGraph
 
-    store = ox.Store()
-    store.bulk_extend(kg.store)
-    own = [q for q in kg.quads() if isinstance(q.graph_name, ox.DefaultGraph)]
-    return KnowledgeGraph(store, kg.files, "oxigraph", own_default=own, location="oxigraph")
+    return KnowledgeGraph(OxigraphEngine.from_quads(kg.engine.quads()), kg.files)
 
 
 class _Server:
@@ -400,7 +399,7 @@ class _Server:
 
     def service_description(self, request: Request) -> Response:
         """The SPARQL 1.1 Service Description of this endpoint, or the query page for people."""
-        offers = [f.media_type for f in FORMATS.values() if not f.quads] + list(HTML_TYPES)
+        offers = [f.media_type for f in formats.FORMATS if f.kind == "graph"] + list(HTML_TYPES)
         media = negotiate(request.headers.get("accept"), offers)
         if media in HTML_TYPES:
             return RedirectResponse(f"{_root(request)}/query", 303)
@@ -412,7 +411,7 @@ class _Server:
             raise HTTPException(400, f"the request's URL is not an IRI: {e}") from e
         body = ox.serialize(
             _service_description(endpoint, self.graph_names),
-            format=format_for(GRAPH_TYPES[media]).oxigraph,
+            format=format_for(GRAPH_TYPES[media]).rdf,
             prefixes={"sd": SD, "formats": FORMATS_NS},
         )
         assert body is not None
@@ -518,7 +517,9 @@ class _Server:
         local = request.path_params["path"]
         iri = ID + local
         params = _parse_query_string(request.scope.get("query_string", b""))
-        offers = [f.media_type for f in FORMATS.values()] + list(HTML_TYPES)
+        offers = [formats.find(n, "rdf").media_type for n in formats.names("rdf")] + list(
+            HTML_TYPES
+        )
         fmt = _one(params, "format")
         if fmt is not None:
             media = self._format_media(fmt, graph=True)

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from octograph.namespaces import ID, PREFIXES
 from octograph.search import MARK_END, MARK_START, Hit
 from octograph.server.tasks import Cell, EntityPage, Link, Overview, Quote, Table
-from octograph.sparql.query import NamedQuestion
+from octograph.sparql.questions import NamedQuestion
 
 __all__ = [
     "CSS",

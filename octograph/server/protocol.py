@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from octograph.graph.export import FORMATS
+from octograph import formats
 from octograph.sparql.lexer import QueryShape, inspect_query
 
 __all__ = [
@@ -28,26 +28,25 @@ __all__ = [
 
 # ---------------------------------------------------------------- media types
 
-# Media type -> the name octograph.formats.render knows. The first of each is the canonical
-# type the response carries; the others are what clients also ask for.
-RESULT_TYPES: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/sparql-results+xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "application/json": "json",
-    "application/xml": "xml",
-    "text/xml": "xml",
-}
-# Media type -> the name octograph.export.format_for knows.
-GRAPH_TYPES: dict[str, str] = {f.media_type: f.name for f in FORMATS.values()} | {
-    "application/x-turtle": "turtle",
-    "text/n3": "turtle",  # Turtle is N3 without its rules
-    "text/rdf+n3": "turtle",
-    "text/plain": "nt",  # N-Triples' media type before it had its own
-    "application/xml": "xml",
-    "application/json": "jsonld",
-}
+
+def _media_types(names: tuple[str, ...], kind: str) -> dict[str, str]:
+    """Media type -> format name, from the registry: each format's own type first, in the
+    order of *names* (the first is what a client that takes anything gets), then the others
+    that clients also ask for."""
+    chosen = [formats.find(name, kind) for name in names]
+    found: dict[str, str] = {}
+    for f in chosen:
+        found.setdefault(f.media_type, f.name)
+    for f in chosen:
+        for media in f.media_types[1:]:
+            found.setdefault(media, f.name)
+    return found
+
+
+# Media type -> the name of a results format, SPARQL JSON first.
+RESULT_TYPES = _media_types(("json", "xml", "csv", "tsv"), "results")
+# Media type -> the name of an RDF format, Turtle first.
+GRAPH_TYPES = _media_types(tuple(formats.names("rdf")), "rdf")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 

@@ -16,22 +16,17 @@ from typing import IO, NamedTuple, cast
 
 import pyoxigraph as ox
 
+from octograph.engines.embedded import OxigraphEngine
 from octograph.errors import NotFoundError, QueryError, StoreError
 from octograph.graph.export import format_for, prefixes_for, serialize_triples
 from octograph.graph.load import KnowledgeGraph
+from octograph.graph.querying import add_labels, run, select, stats
 from octograph.namespaces import PREFIXES
 from octograph.search import Hit, PassageIndex
 from octograph.server.protocol import QueryShape, inspect_query
-from octograph.sparql.query import (
-    NamedQuestion,
-    Results,
-    Term,
-    _add_labels,
-    _query_error,
-    run,
-    solutions,
-    stats,
-)
+from octograph.sparql.questions import NamedQuestion
+from octograph.sparql.results import Results, Term
+from octograph.sparql.syntax import query_error
 from octograph.sparql.writers import render
 
 __all__ = [
@@ -46,6 +41,7 @@ __all__ = [
     "Table",
     "answer",
     "download",
+    "embedded",
     "entity_page",
     "entity_rdf",
     "inspect",
@@ -107,6 +103,13 @@ class Dataset(NamedTuple):
         return not self.default and not self.named
 
 
+def embedded(kg: KnowledgeGraph) -> OxigraphEngine:
+    """The in-memory Oxigraph engine the workers answer from (the app copies any other in)."""
+    engine = kg.engine
+    assert isinstance(engine, OxigraphEngine), "the server answers from an in-memory Oxigraph"
+    return engine
+
+
 def _iri(value: str, what: str) -> ox.NamedNode:
     try:
         return ox.NamedNode(value)
@@ -115,19 +118,17 @@ def _iri(value: str, what: str) -> ox.NamedNode:
 
 
 def _execute(data: ServerData, text: str, dataset: Dataset, base_iri: str | None) -> object:
-    store = data.kg.store
+    engine = embedded(data.kg)
     try:
         if dataset.union():
-            return store.query(text, prefixes=PREFIXES, base_iri=base_iri)
+            return engine.native(text, base_iri=base_iri)
         default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
         default = [_iri(i, "default-graph-uri") for i in dataset.default]
         named: list[ox.NamedNode | ox.BlankNode]
         named = [_iri(i, "named-graph-uri") for i in dataset.named]
-        return store.query(
-            text, prefixes=PREFIXES, base_iri=base_iri, default_graph=default, named_graphs=named
-        )
+        return engine.native(text, base_iri=base_iri, default_graph=default, named_graphs=named)
     except SyntaxError as e:
-        raise _query_error(e, text) from e
+        raise query_error(e, text) from e
     except (OSError, ValueError, RuntimeError) as e:
         raise QueryError(f"the query cannot run: {e}") from e
 
@@ -339,7 +340,7 @@ def _table(kg: KnowledgeGraph, results: Results, seconds: float) -> Table:
             (t.subject, t.predicate, t.object)  # type: ignore[misc]  # no quoted triples here
             for t in results.triples
         ]
-        _add_labels(kg, results)
+        add_labels(kg, results)
     rows = tuple(tuple(_cell(t, results.labels) for t in row) for row in results.rows)
     return Table(
         results.kind, tuple(results.variables), rows, results.boolean, results.truncated, seconds
@@ -390,7 +391,7 @@ def _text_results(
     except (OSError, RuntimeError, ValueError) as e:
         raise QueryError(f"the query failed while running: {e}") from e
     _cut(results, max_rows)
-    _add_labels(data.kg, results)
+    add_labels(data.kg, results)
     return results
 
 
@@ -555,22 +556,23 @@ def entity_page(data: ServerData, iri: str) -> EntityPage:
     ]
     stated: list[tuple[Cell, Cell, Cell]] = []
     quote = ""
-    if any(True for _ in data.kg.store.quads_for_pattern(None, None, None, node)):
+    in_graph = embedded(data.kg).graph(node)
+    if in_graph:
         results = Results(
             kind="select",
             variables=["s", "p", "o"],
             rows=[
                 (q.subject, q.predicate, q.object)  # type: ignore[misc]
-                for q in data.kg.store.quads_for_pattern(None, None, None, node)
+                for q in in_graph
             ],
         )
-        _add_labels(data.kg, results)
+        add_labels(data.kg, results)
         for s, p, o in results.rows:
             cells = (_cell(s, results.labels), _cell(p, results.labels), _cell(o, results.labels))
             stated.append(cells)  # type: ignore[arg-type]
         stated.sort(key=lambda c: (c[0].label or c[0].value, c[1].value, c[2].value))
-    for sol in solutions(
-        data.kg.store, f"SELECT ?q WHERE {{ {node} oa:hasSelector/<{OA_EXACT}> ?q }} LIMIT 1"
+    for sol in select(
+        data.kg, f"SELECT ?q WHERE {{ {node} oa:hasSelector/<{OA_EXACT}> ?q }} LIMIT 1"
     ):
         quote = sol["q"].value if sol["q"] is not None else ""
     return EntityPage(
@@ -595,11 +597,7 @@ def entity_rdf(data: ServerData, iri: str, graph_format: str) -> bytes:
         NotFoundError: the graph has no statement about *iri*, or it is not an IRI.
     """
     node = _entity(iri)
-    store = data.kg.store
-    about = [
-        *store.quads_for_pattern(node, None, None, None),
-        *store.quads_for_pattern(None, None, node, None),
-    ]
+    about = embedded(data.kg).about(node)
     if not about:
         raise NotFoundError(f"the graph has nothing about <{iri}>")
     fmt = format_for(graph_format)
@@ -616,9 +614,7 @@ def entity_rdf(data: ServerData, iri: str, graph_format: str) -> bytes:
     iris = [
         t for q in about for t in (q.subject, q.object, q.graph_name) if isinstance(t, ox.NamedNode)
     ]
-    out = ox.serialize(
-        items, format=fmt.oxigraph, prefixes=prefixes_for(iris) if fmt.prefixes else None
-    )
+    out = ox.serialize(items, format=fmt.rdf, prefixes=prefixes_for(iris) if fmt.prefixes else None)
     assert out is not None
     return out
 
@@ -680,18 +676,18 @@ def overview(data: ServerData) -> Overview:
     """The reports in the graph: their facts, the event reported on, the key messages."""
     octo = PREFIXES["octo"]
     reports: list[ReportSummary] = []
-    for sol in solutions(data.kg.store, "SELECT ?r WHERE { ?r a octo:Report } ORDER BY ?r"):
+    for sol in select(data.kg, "SELECT ?r WHERE { ?r a octo:Report } ORDER BY ?r"):
         iri = sol["r"].value
         page = entity_page(data, iri)
         event_iri = _first(page.outgoing, octo + "reportsOn")
         event = entity_page(data, event_iri) if event_iri else None
         named: dict[tuple[str, str], list[Cell]] = {}
-        for row in solutions(data.kg.store, _NAMED % sol["r"]):
+        for row in select(data.kg, _NAMED % sol["r"]):
             label = row["label"]
             item = Cell("uri", row["item"].value, label.value if label is not None else "")
             named.setdefault((row["message"].value, row["relation"].value), []).append(item)
         messages = []
-        for row in solutions(data.kg.store, _MESSAGES % sol["r"]):
+        for row in select(data.kg, _MESSAGES % sol["r"]):
             m = row["message"].value
             heading = row["title"]
             messages.append(

@@ -8,7 +8,7 @@ import io
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError
-from octograph.sparql.query import Results, Term
+from octograph.sparql.results import Results, Term
 
 __all__ = ["RESULT_FORMATS", "render"]
 

@@ -12,8 +12,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError
+from octograph.graph.querying import resolve_param, select
 from octograph.namespaces import OCTO
-from octograph.sparql.query import resolve_param, solutions
 
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
@@ -124,7 +124,7 @@ def to_networkx(
     if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
         raise NotFoundError(f"{lang!r} is not a language tag (e.g. en, fr)")
     nodes_query = _NODES.replace("?lang", json.dumps(lang))
-    for sol in solutions(kg.store, nodes_query):
+    for sol in select(kg, nodes_query):
         iri, category = _value(sol["node"]), _value(sol["category"])
         rank = CATEGORIES.index(category)
         attrs = {
@@ -146,7 +146,7 @@ def to_networkx(
         graph.add_node(iri, **attrs)
 
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for sol in solutions(kg.store, _EDGES):
+    for sol in select(kg, _EDGES):
         s, p, o = _value(sol["s"]), _value(sol["p"]), _value(sol["o"])
         number = int(_value(sol["number"]))
         msg = int(_value(sol["message"])) if sol["message"] is not None else None
@@ -210,7 +210,7 @@ SELECT ?threat ?match ?matchLabel ?concept ?label ?scheme ?why WHERE {
 
 
 def _add_taxonomy_layer(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> None:
-    for sol in solutions(kg.store, _ALIGNMENTS):
+    for sol in select(kg, _ALIGNMENTS):
         threat, concept = _value(sol["threat"]), _value(sol["concept"])
         if threat not in graph:
             continue

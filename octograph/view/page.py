@@ -19,7 +19,7 @@ from typing import Any, NotRequired, TypedDict
 import networkx as nx
 
 from octograph.errors import OctographError
-from octograph.graph.export import write_atomic
+from octograph.output import write_atomic
 
 __all__ = [
     "Category",

@@ -85,8 +85,8 @@ def worker(
     engine: str, data: list[str], store: str, runs: int, extras: bool, skip: set[str]
 ) -> dict[str, Any]:
     import octograph
-    from octograph.engines.store import RemoteOptions
-    from octograph.sparql.query import named_questions
+    from octograph.engines.http import RemoteOptions
+    from octograph.sparql.questions import named_questions
 
     out: dict[str, Any] = {"engine": engine}
     remote = None
@@ -95,7 +95,7 @@ def worker(
         remote = RemoteOptions(user=user, password=os.environ.get("BENCH_PASSWORD"))
     start, cpu = time.perf_counter(), time.process_time()
     kg = octograph.load(data or None, store=store, remote=remote)
-    if kg.engine == "rdflib":
+    if kg.engine.name == "rdflib":
         # rdflib's store is built on first use: its load is that parse, not Oxigraph's.
         kg.dataset  # noqa: B018
     out["open_s"] = round(time.perf_counter() - start, 2)
@@ -215,7 +215,7 @@ def run_size(
 ) -> list[dict[str, Any]]:
     sys.path.insert(0, str(HERE.parent))  # tests/servers.py: a script, not a test module
     import octograph
-    from octograph.engines.store import SparqlStore
+    from octograph.engines.http import SparqlStore
     from octograph.graph.load import bundled_data
     from octograph.push import push
 
@@ -283,7 +283,7 @@ def run_size(
     if servers:
         from servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, oxigraph_server, virtuoso
 
-        from octograph.engines.store import RemoteOptions
+        from octograph.engines.http import RemoteOptions
 
         local = octograph.load(data)
         for name, start_server in (("virtuoso", virtuoso), ("oxigraph server", oxigraph_server)):

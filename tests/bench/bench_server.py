@@ -61,15 +61,17 @@ def free_port() -> int:
 def questions() -> dict[str, str]:
     """Every named question as self-contained SPARQL: prefixes declared, defaults bound."""
     import octograph
+    from octograph.graph.querying import resolve_param
     from octograph.namespaces import PREFIXES
-    from octograph.sparql.query import _with_values, named_questions, resolve_param
+    from octograph.sparql.binding import with_values
+    from octograph.sparql.questions import named_questions
 
     kg = octograph.load()
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
     out = {}
     for name, q in named_questions().items():
         bindings = {p.name: resolve_param(kg, p.default) for p in q.params if p.default}
-        out[name] = prologue + (_with_values(q.sparql, bindings) if bindings else q.sparql)
+        out[name] = prologue + (with_values(q.sparql, bindings) if bindings else q.sparql)
     return out
 
 

@@ -1,0 +1,109 @@
+"""The named questions that ship with octograph: SPARQL files with a header of their own."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from octograph.errors import QueryError
+
+__all__ = [
+    "NamedQuestion",
+    "Param",
+    "get_question",
+    "looks_like_name",
+    "named_questions",
+    "queries_dir",
+]
+
+
+class Param:
+    """A parameter of a named question, with its default value (a label, IRI or literal)."""
+
+    __slots__ = ("default", "description", "name")
+
+    def __init__(self, name: str, default: str | None, description: str) -> None:
+        self.name, self.default, self.description = name, default, description
+
+    def __repr__(self) -> str:
+        return f"Param({self.name!r}, default={self.default!r})"
+
+
+class NamedQuestion:
+    """A SPARQL file of octograph/sparql/queries with its header: title, description, parameters."""
+
+    __slots__ = ("description", "name", "params", "path", "sparql", "title")
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        description: str,
+        params: tuple[Param, ...],
+        sparql: str,
+        path: Path,
+    ) -> None:
+        self.name, self.title, self.description = name, title, description
+        self.params, self.sparql, self.path = params, sparql, path
+
+    def __repr__(self) -> str:
+        return f"<NamedQuestion {self.name}: {self.title}>"
+
+
+_PARAM = re.compile(r'(\w+)(?:\s*=\s*"([^"]*)")?\s*(?:[-\u2014:]\s*)?(.*)')
+
+
+def parse_question(path: Path) -> NamedQuestion:
+    text = path.read_text(encoding="utf-8")
+    fields: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        key, sep, value = line.lstrip("# ").partition(":")
+        if sep:
+            fields.setdefault(key.strip().lower(), []).append(value.strip())
+    params = []
+    for spec in fields.get("param", []):
+        m = _PARAM.match(spec)
+        if m:
+            params.append(Param(m[1], m[2], m[3].strip()))
+    return NamedQuestion(
+        name=path.stem,
+        title=" ".join(fields.get("title", [path.stem])),
+        description=" ".join(fields.get("description", [])),
+        params=tuple(params),
+        sparql=text,
+        path=path,
+    )
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether *text* is a named question's name rather than SPARQL.
+
+    >>> looks_like_name("threats-by-message"), looks_like_name("ASK { ?s ?p ?o }")
+    (True, False)
+    """
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]*", text) is not None
+
+
+def queries_dir() -> Path:
+    """The folder of the named questions that ship with octograph."""
+    return Path(__file__).resolve().parent / "queries"
+
+
+def named_questions() -> dict[str, NamedQuestion]:
+    """Every named question, by name, in name order."""
+    return {p.stem: parse_question(p) for p in sorted(queries_dir().glob("*.rq"))}
+
+
+def get_question(name: str) -> NamedQuestion:
+    """The named question *name*; an unknown name suggests the closest names."""
+    path = queries_dir() / f"{name}.rq"
+    if "/" not in name and path.is_file():
+        return parse_question(path)
+    import difflib
+
+    names = [p.stem for p in queries_dir().glob("*.rq")]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; see octograph query --list"
+    raise QueryError(f"no named question {name!r}{hint}")
