@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from html import escape
+from html import unescape
 from pathlib import Path
 
 import pytest
 
 from octograph import KnowledgeGraph, OutputError
-from octograph.docs import collect, render_svg, write_docs
+from octograph.docs import ClassDoc, OntologyDoc, collect, render_html, render_svg, write_docs
 from octograph.vocabulary import OCTO
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -56,7 +56,7 @@ def test_classes_show_instances_and_properties_show_a_quoted_example(
     assert example.quote
     assert example.object_label
     html = (written / "index.html").read_text(encoding="utf-8")
-    assert f"¶{example.passage_number}: “{escape(example.quote)}”" in html
+    assert f"¶{example.passage_number}: “{example.quote}”" in unescape(html)
 
 
 def test_the_diagram_draws_top_classes_as_boxes_and_object_properties_as_arrows(
@@ -82,8 +82,9 @@ def test_the_page_is_self_contained_and_escaped(written: Path) -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//[^"']*\.(js|css)""", html)
     assert "<script" not in html
     assert "<link" not in html
-    # Data text is escaped: an apostrophe in a label never closes an attribute or a tag.
-    assert "Palais de l&#x27;Europe" in html
+    # Data text is escaped: an apostrophe in a label never closes an attribute or a tag
+    # (which character reference spells it is the template engine's business).
+    assert "Palais de l'Europe" in unescape(html)
     assert "Palais de l'Europe" not in html
 
 
@@ -110,3 +111,18 @@ def test_paths_are_loaded_when_no_graph_is_given(tmp_path: Path) -> None:
 
     written = write_docs([bundled_data() / "common"], tmp_path)
     assert [p.name for p in written] == ["model.svg", "index.html"]
+
+
+def test_the_templates_escape_what_the_ontology_says() -> None:
+    hostile = str(OCTO.Threat) + '<g onload="alert(1)">&'
+    threat = ClassDoc(hostile, "owl:Class", "Evil <b>", "it's <i>bad</i>")
+    doc = OntologyDoc("T & <T>", "", "", "", "", [threat], [], [], [])
+    svg = render_svg(doc)
+    root = ET.fromstring(svg)  # still well-formed XML
+    assert [t.text for t in root.iter(f"{SVG}text")] == ['Threat<g onload="alert(1)">&']
+    assert "<g onload" not in svg
+    page = render_html(doc, svg)
+    assert "<b>" not in page
+    assert "<i>" not in page
+    assert "<title>T &amp; &lt;T&gt;</title>" in page
+    assert "it's <i>bad</i>" in unescape(page)

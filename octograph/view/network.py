@@ -71,6 +71,11 @@ SELECT ?s ?p ?o ?passage ?number ?quote ?message ?plabel WHERE {
     OPTIONAL { ?p rdfs:label ?plabel }
 }"""
 
+# A passage node links to each entity its statements are about by octo:mentions: such an
+# entity is one the passage names (or refers back to), which is what the ontology's term says.
+# The exports carry this IRI, so it must be a declared term, not one minted here.
+_MENTIONS = f"{OCTO}mentions"
+
 
 def _value(term: object) -> str:
     return term.value if isinstance(term, ox.NamedNode | ox.Literal | ox.BlankNode) else ""
@@ -101,7 +106,8 @@ def to_networkx(
         depth: ... to this many steps, in either direction.
         message: keep only what the passages of key message *message* state.
         messages: include key-message nodes and their edges.
-        passages: include a node per passage with a ``states`` edge to each entity it names.
+        passages: include a node per passage with an ``octo:mentions`` edge to each entity
+            that its statements are about.
         lang: label nodes in this language where the graph has a label in it (else English).
         taxonomy: add the incident-taxonomy classes the threats are aligned with (category
             ``Taxonomy``), linked by their SKOS match; these edges are octograph's alignment,
@@ -160,11 +166,11 @@ def to_networkx(
         }
         if passages and passage["id"] in graph:
             for end in (s, o):
-                key = (passage["id"], end, f"{OCTO}states")
+                key = (passage["id"], end, _MENTIONS)
                 if end in graph and key not in edges:
                     edges[key] = {
-                        "predicate": f"{OCTO}states",
-                        "label": "states",
+                        "predicate": _MENTIONS,
+                        "label": "mentions",
                         "passages": [passage],
                     }
         if s not in graph or o not in graph:
