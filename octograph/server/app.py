@@ -223,6 +223,8 @@ class _Server:
         self._overview: tasks.Overview | None = None
         self._graph_page: str | None = None
         self._graph_lock = asyncio.Lock()
+        self.pages = pages.Pages()
+        self.css = self.pages.stylesheet()
 
     async def run(self, task: str, *args: Any) -> Any:
         return await self.pool.run(task, *args, timeout=self.limits.timeout)
@@ -262,7 +264,7 @@ class _Server:
         """An error as plain text, or as a page for a browser."""
         wants = negotiate(request.headers.get("accept"), ["text/plain", *HTML_TYPES])
         if wants in HTML_TYPES and not request.url.path.startswith(f"{_root(request)}/sparql"):
-            body = pages.error_html(status, message, _root(request))
+            body = self.pages.error(status, message, _root(request))
             return Response(body, status, headers, media_type=_media("text/html"))
         return PlainTextResponse(message + "\n", status, headers)
 
@@ -424,7 +426,7 @@ class _Server:
         # The graph never changes while served: its overview is computed once.
         if self._overview is None:
             self._overview = await self.run("overview")
-        return self._page(pages.overview_html(self._overview, _root(request)))
+        return self._page(self.pages.overview(self._overview, _root(request)))
 
     @staticmethod
     def _page(body: str, status: int = 200) -> Response:
@@ -456,7 +458,7 @@ class _Server:
     async def _query_page(self, request: Request, form: pages.QueryForm) -> Response:
         root = _root(request)
         if not form.name and not form.text:
-            return self._page(pages.query_html(self.questions, form, root))
+            return self._page(self.pages.query(self.questions, form, root))
         try:
             if form.text:
                 await self.shape(form.text)
@@ -470,12 +472,12 @@ class _Server:
                 self.limits.max_rows,
             )
         except HTTPException as e:
-            body = pages.query_html(self.questions, form, root, error=e.detail)
+            body = self.pages.query(self.questions, form, root, error=e.detail)
             return self._page(body, e.status_code)
         except OctographError as e:
-            body = pages.query_html(self.questions, form, root, error=str(e))
+            body = self.pages.query(self.questions, form, root, error=str(e))
             return self._page(body, _status(e))
-        return self._page(pages.query_html(self.questions, form, root, table=table))
+        return self._page(self.pages.query(self.questions, form, root, table=table))
 
     async def _download(self, request: Request, form: pages.QueryForm, fmt: str) -> Response:
         shape = await self.shape(form.text or self.questions[form.name].sparql)
@@ -535,7 +537,7 @@ class _Server:
         if media in HTML_TYPES:
             page: tasks.EntityPage = await self.run("entity_page", iri)
             here = f"{_root(request)}/id/{local}"
-            return self._page(pages.entity_html(page, _root(request), here))
+            return self._page(self.pages.entity(page, _root(request), here))
         name = GRAPH_TYPES[media]
         body: bytes = await self.run("entity_rdf", iri, name)
         return Response(body, 200, headers, media_type=_media(format_for(name).media_type))
@@ -571,14 +573,14 @@ class _Server:
 
     async def _search_page(self, text: str | None, limit: int, root: str) -> Response:
         if text is None or not text.strip():
-            return self._page(pages.search_html("", root))
+            return self._page(self.pages.search("", root))
         try:
             hits, truncated = await self._search(text, limit)
         except HTTPException as e:
-            return self._page(pages.search_html(text, root, error=e.detail), e.status_code)
+            return self._page(self.pages.search(text, root, error=e.detail), e.status_code)
         except OctographError as e:
-            return self._page(pages.search_html(text, root, error=str(e)), _status(e))
-        return self._page(pages.search_html(text, root, hits=hits, truncated=truncated))
+            return self._page(self.pages.search(text, root, error=str(e)), _status(e))
+        return self._page(self.pages.search(text, root, hits=hits, truncated=truncated))
 
     def _search_limit(self, given: str | None) -> int:
         most = min(SEARCH_MAX_HITS, self.limits.max_rows)
@@ -605,7 +607,7 @@ class _Server:
 
     async def stylesheet(self, request: Request) -> Response:
         return Response(
-            pages.CSS, 200, {"Cache-Control": "max-age=3600"}, media_type=_media("text/css")
+            self.css, 200, {"Cache-Control": "max-age=3600"}, media_type=_media("text/css")
         )
 
 
