@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
@@ -20,14 +20,15 @@ import markupsafe
 
 from octograph.namespaces import ID, PREFIXES
 from octograph.search import MARK_END, MARK_START, Hit
-from octograph.server.tasks import Cell, EntityPage, Link, Overview, Quote, Table
+from octograph.server.page_data import EntityPage, Link, Overview, Quote
+from octograph.server.params import QueryForm
+from octograph.server.tables import Cell, Table
 from octograph.sparql.query import NamedQuestion
 
 __all__ = [
     "CSP",
     "EXAMPLE",
     "Pages",
-    "QueryForm",
     "compact",
     "entity_href",
     "group_facts",
@@ -174,31 +175,6 @@ def count_rows(stats: Mapping[str, object]) -> list[tuple[str, object]]:
     if isinstance(classes, Mapping):
         rows += [(f"octo:{name}", n) for name, n in classes.items()]
     return rows
-
-
-# ---------------------------------------------------------------- the query page's form
-
-
-class QueryForm(NamedTuple):
-    """What the query page was asked: a SPARQL text or a named question with its values."""
-
-    text: str = ""
-    name: str = ""
-    params: Mapping[str, str] = {}
-    default_graphs: tuple[str, ...] = ()
-    named_graphs: tuple[str, ...] = ()
-
-    def query_string(self, **extra: str) -> str:
-        """The URL query that asks the same again (plus *extra*), to share or download."""
-        pairs: list[tuple[str, str]] = []
-        if self.name:
-            pairs += [("name", self.name), *sorted(self.params.items())]
-        else:
-            pairs.append(("query", self.text))
-            pairs += [("default-graph-uri", g) for g in self.default_graphs]
-            pairs += [("named-graph-uri", g) for g in self.named_graphs]
-        pairs += list(extra.items())
-        return urlencode(pairs)
 
 
 # ---------------------------------------------------------------- rendering
