@@ -69,9 +69,9 @@ class Site:
 
     async def query_form_page(self, request: Request, form: QueryForm) -> Response:
         """The query page with *form* filled in and, if it asks something, the answer."""
-        state, here = self.state, root(request)
+        state, prefix = self.state, root(request)
         if not form.name and not form.text:
-            return page_response(self.pages.query(state.questions, form, here))
+            return page_response(self.pages.query(state.questions, form, prefix))
         try:
             if form.text:
                 await state.shape(form.text)
@@ -85,12 +85,12 @@ class Site:
                 state.limits.max_rows,
             )
         except HTTPException as e:
-            body = self.pages.query(state.questions, form, here, error=e.detail)
+            body = self.pages.query(state.questions, form, prefix, error=e.detail)
             return page_response(body, e.status_code)
         except OctographError as e:
-            body = self.pages.query(state.questions, form, here, error=str(e))
+            body = self.pages.query(state.questions, form, prefix, error=str(e))
             return page_response(body, status_for(e))
-        return page_response(self.pages.query(state.questions, form, here, table=table))
+        return page_response(self.pages.query(state.questions, form, prefix, table=table))
 
     async def graph(self, request: Request) -> Response:
         """The interactive view of the whole graph, built at its first request and kept."""

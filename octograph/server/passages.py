@@ -60,18 +60,18 @@ class Search:
         headers = {TRUNCATED_HEADER: f"limit={limit}"} if truncated else None
         return Response(body, 200, headers, media_type=JSON)
 
-    async def as_page(self, text: str | None, limit: int, here: str) -> Response:
+    async def as_page(self, text: str | None, limit: int, prefix: str) -> Response:
         """The search page; a search that is not one is explained under the box."""
         pages = self.state.pages
         if text is None or not text.strip():
-            return page_response(pages.search("", here))
+            return page_response(pages.search("", prefix))
         try:
             hits, truncated = await self.hits(text, limit)
         except HTTPException as e:
-            return page_response(pages.search(text, here, error=e.detail), e.status_code)
+            return page_response(pages.search(text, prefix, error=e.detail), e.status_code)
         except OctographError as e:
-            return page_response(pages.search(text, here, error=str(e)), status_for(e))
-        return page_response(pages.search(text, here, hits=hits, truncated=truncated))
+            return page_response(pages.search(text, prefix, error=str(e)), status_for(e))
+        return page_response(pages.search(text, prefix, hits=hits, truncated=truncated))
 
     def limit(self, given: str | None) -> int:
         """The number of hits asked for (``limit=``), within this server's limits."""

@@ -41,10 +41,12 @@ def status_for(error: OctographError) -> int:
     return next(status for cls, status in STATUS if isinstance(error, cls))
 
 
-def page_response(body: str, status: int = 200) -> Response:
+def page_response(
+    body: str, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     """A page for people, with the policy that lets it load nothing but the server's own."""
-    headers = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"}
-    return Response(body, status, headers, media_type=with_charset("text/html"))
+    sent = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", **(headers or {})}
+    return Response(body, status, sent, media_type=with_charset("text/html"))
 
 
 class ErrorResponses:
@@ -63,8 +65,7 @@ class ErrorResponses:
         """*message* with *status*: a page if the client prefers HTML, except at /sparql."""
         wants = negotiate(request.headers.get("accept"), ["text/plain", *HTML_TYPES])
         if wants in HTML_TYPES and not request.url.path.startswith(f"{root(request)}/sparql"):
-            body = self.pages.error(status, message, root(request))
-            return Response(body, status, headers, media_type=with_charset("text/html"))
+            return page_response(self.pages.error(status, message, root(request)), status, headers)
         return PlainTextResponse(message + "\n", status, headers)
 
     async def on_http_error(self, request: Request, exc: Exception) -> Response:
