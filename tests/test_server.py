@@ -34,9 +34,9 @@ from starlette.applications import Starlette
 from octograph import KnowledgeGraph, OctographError, QueryError, load
 from octograph.graph.load import bundled_data
 from octograph.search import PassageIndex
+from octograph.server.answers import Dataset, ServerData, answer
 from octograph.server.app import background, create_app
 from octograph.server.pool import BusyError, QueryTimeoutError, WorkerPool
-from octograph.server.tasks import Dataset, ServerData, answer
 from octograph.sparql.questions import named_questions
 
 RESULTS_JSON = "application/sparql-results+json"

@@ -57,8 +57,8 @@ def write_docs(
         OutputError: *out_dir* does not exist or is not writable (nothing is written).
     """
     from octograph.errors import OutputError
-    from octograph.output import write_atomic
     from octograph.graph.load import KnowledgeGraph, load
+    from octograph.output import write_atomic
 
     folder = Path(out_dir)
     if not folder.is_dir():

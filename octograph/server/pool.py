@@ -13,7 +13,7 @@ A worker also cannot open anything: before its first task it closes every file d
 but its socket and lowers RLIMIT_NOFILE so that no new one can be created. Whatever a query
 asks for (SERVICE, a graph to fetch) then fails with "too many open files" instead of
 reaching the network or the disk. This is the second line of defence, after the refusal of
-SERVICE in server.py: it holds even if a spelling of SERVICE gets past the lexer.
+SERVICE in state.py: it holds even if a spelling of SERVICE gets past the lexer.
 """
 
 from __future__ import annotations
