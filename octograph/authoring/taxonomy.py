@@ -163,28 +163,40 @@ def _entries(data: dict[str, Any], path: Path) -> Iterator[tuple[_Entry, list[_E
 
 def _graph(data: dict[str, Any], path: Path, source: str) -> rdflib.Dataset:
     import rdflib
-    from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
     from rdflib.namespace import SKOS as SKOS_NS
 
     namespace = _text(data["namespace"])
     ds = rdflib.Dataset()
     graph = ds.graph(rdflib.URIRef(TAXONOMY_GRAPH + _segment(namespace)))
+    scheme = _scheme(graph, data, path, source)
+    if _prefix_ok(namespace):
+        ds.bind(namespace, TAXONOMY + _segment(namespace) + "/")
+    for predicate, children in _entries(data, path):
+        top = rdflib.URIRef(concept_iri(namespace, predicate.value))
+        _describe(graph, top, SKOS_NS.Concept, predicate, machine_tag(namespace, predicate.value))
+        graph.add((top, SKOS_NS.inScheme, scheme))
+        graph.add((top, SKOS_NS.topConceptOf, scheme))
+        graph.add((scheme, SKOS_NS.hasTopConcept, top))
+        if children and _prefix_ok(f"{namespace}-{predicate.value}"):
+            ds.bind(f"{namespace}-{predicate.value}", str(top) + "/")
+        for child in children:
+            node = rdflib.URIRef(concept_iri(namespace, predicate.value, child.value))
+            tag = machine_tag(namespace, predicate.value, child.value)
+            _describe(graph, node, SKOS_NS.Concept, child, tag)
+            graph.add((node, SKOS_NS.inScheme, scheme))
+            graph.add((node, SKOS_NS.broader, top))
+            graph.add((top, SKOS_NS.narrower, node))
+    return ds
+
+
+def _scheme(graph: rdflib.Graph, data: dict[str, Any], path: Path, source: str) -> rdflib.URIRef:
+    """Add the concept scheme of the taxonomy *data* to *graph*: title, source, licence."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, OWL
+    from rdflib.namespace import SKOS as SKOS_NS
+
+    namespace = _text(data["namespace"])
     scheme = rdflib.URIRef(concept_iri(namespace))
-
-    def en(text: str) -> rdflib.Literal:
-        return rdflib.Literal(text, lang="en")
-
-    def describe(node: rdflib.URIRef, kind: rdflib.URIRef, entry: _Entry, tag: str) -> None:
-        graph.add((node, RDF.type, kind))
-        # rdfs:label as well as skos:prefLabel: octograph's checks and views read rdfs:label.
-        graph.add((node, RDFS.label, en(entry.expanded)))
-        graph.add((node, SKOS_NS.prefLabel, en(entry.expanded)))
-        graph.add((node, SKOS_NS.notation, rdflib.Literal(tag)))
-        if entry.description:
-            graph.add((node, SKOS_NS.definition, en(entry.description)))
-        if entry.uuid:
-            graph.add((node, DCTERMS.identifier, rdflib.Literal(entry.uuid)))
-
     # A scheme without "expanded" (RSIT, eCSIRT.net) is labelled by its description, which
     # is then not repeated as its definition.
     description = _text(data.get("description"))
@@ -200,30 +212,34 @@ def _graph(data: dict[str, Any], path: Path, source: str) -> rdflib.Dataset:
         },
         path,
     )
-    describe(scheme, SKOS_NS.ConceptScheme, header, namespace)
+    _describe(graph, scheme, SKOS_NS.ConceptScheme, header, namespace)
     graph.add((scheme, DCTERMS.source, rdflib.URIRef(source)))
     graph.add((scheme, DCTERMS.license, rdflib.URIRef(LICENSE)))
     if data.get("version") is not None:
         graph.add((scheme, OWL.versionInfo, rdflib.Literal(_text(data["version"]))))
-    if _prefix_ok(namespace):
-        ds.bind(namespace, TAXONOMY + _segment(namespace) + "/")
+    return scheme
 
-    for predicate, children in _entries(data, path):
-        top = rdflib.URIRef(concept_iri(namespace, predicate.value))
-        describe(top, SKOS_NS.Concept, predicate, machine_tag(namespace, predicate.value))
-        graph.add((top, SKOS_NS.inScheme, scheme))
-        graph.add((top, SKOS_NS.topConceptOf, scheme))
-        graph.add((scheme, SKOS_NS.hasTopConcept, top))
-        if children and _prefix_ok(f"{namespace}-{predicate.value}"):
-            ds.bind(f"{namespace}-{predicate.value}", str(top) + "/")
-        for child in children:
-            node = rdflib.URIRef(concept_iri(namespace, predicate.value, child.value))
-            tag = machine_tag(namespace, predicate.value, child.value)
-            describe(node, SKOS_NS.Concept, child, tag)
-            graph.add((node, SKOS_NS.inScheme, scheme))
-            graph.add((node, SKOS_NS.broader, top))
-            graph.add((top, SKOS_NS.narrower, node))
-    return ds
+
+def _describe(
+    graph: rdflib.Graph, node: rdflib.URIRef, kind: rdflib.URIRef, entry: _Entry, tag: str
+) -> None:
+    """Add *node*'s type, labels, notation (*tag*), definition and identifier to *graph*."""
+    import rdflib
+    from rdflib.namespace import DCTERMS, RDF, RDFS
+    from rdflib.namespace import SKOS as SKOS_NS
+
+    def en(text: str) -> rdflib.Literal:
+        return rdflib.Literal(text, lang="en")
+
+    graph.add((node, RDF.type, kind))
+    # rdfs:label as well as skos:prefLabel: octograph's checks and views read rdfs:label.
+    graph.add((node, RDFS.label, en(entry.expanded)))
+    graph.add((node, SKOS_NS.prefLabel, en(entry.expanded)))
+    graph.add((node, SKOS_NS.notation, rdflib.Literal(tag)))
+    if entry.description:
+        graph.add((node, SKOS_NS.definition, en(entry.description)))
+    if entry.uuid:
+        graph.add((node, DCTERMS.identifier, rdflib.Literal(entry.uuid)))
 
 
 def _prefix_ok(name: str) -> bool:
@@ -309,47 +325,19 @@ def skos_problems(kg: KnowledgeGraph) -> list[Problem]:
     >>> skos_problems(load())
     []
     """
+    matches = " ".join(f"<{m}>" for m in MATCHES)
     problems: list[Problem] = []
-    for row in _rows(
-        kg,
-        """
-        SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
-            ?c a skos:Concept .
-            OPTIONAL { ?c skos:inScheme ?s . ?s a skos:ConceptScheme }
-        } GROUP BY ?c HAVING (COUNT(DISTINCT ?s) != 1) ORDER BY ?c""",
-    ):
+    for row in _rows(kg, _SCHEMES):
         n = int(row["n"])
         where = "no concept scheme" if n == 0 else f"{n} concept schemes"
         problems.append(("skos", _curie(row["c"]), f"is in {where} (exactly one expected)"))
-    for row in _rows(kg, "SELECT DISTINCT ?c WHERE { ?c skos:broader+ ?c } ORDER BY ?c"):
+    for row in _rows(kg, _CYCLES):
         problems.append(("skos", _curie(row["c"]), "is its own ancestor (skos:broader cycle)"))
-    matches = " ".join(f"<{m}>" for m in MATCHES)
-    for row in _rows(
-        kg,
-        f"""
-        SELECT ?s ?m ?t WHERE {{
-            VALUES ?m {{ {matches} }}
-            ?s ?m ?t .
-            FILTER NOT EXISTS {{ ?s a skos:Concept }}
-            FILTER NOT EXISTS {{ ?t a skos:Concept }}
-        }} ORDER BY ?s ?m ?t""",
-    ):
+    for row in _rows(kg, _NOT_CONCEPTS.replace("$MATCHES", matches)):
         problems.append(
             ("skos", _curie(row["s"]), f"{_curie(row['m'])} {_curie(row['t'])}: not a skos:Concept")
         )
-    for row in _rows(
-        kg,
-        f"""
-        SELECT ?s ?m ?t WHERE {{
-            VALUES ?m {{ {matches} }}
-            ?s ?m ?t .
-            FILTER NOT EXISTS {{ ?s a skos:Concept }}
-            FILTER NOT EXISTS {{
-                ?a a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?m ;
-                   owl:annotatedTarget ?t ; rdfs:comment ?why .
-            }}
-        }} ORDER BY ?s ?m ?t""",
-    ):
+    for row in _rows(kg, _UNJUSTIFIED.replace("$MATCHES", matches)):
         problems.append(
             (
                 "skos",
@@ -358,16 +346,7 @@ def skos_problems(kg: KnowledgeGraph) -> list[Problem]:
                 "(an owl:Axiom annotating it with rdfs:comment)",
             )
         )
-    for row in _rows(
-        kg,
-        f"""
-        SELECT ?s ?m ?t WHERE {{
-            VALUES ?m {{ {matches} }}
-            ?a a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?m ;
-               owl:annotatedTarget ?t .
-            FILTER NOT EXISTS {{ ?s ?m ?t }}
-        }} ORDER BY ?s ?m ?t""",
-    ):
+    for row in _rows(kg, _JUSTIFYING_NOTHING.replace("$MATCHES", matches)):
         problems.append(
             (
                 "skos",
@@ -377,3 +356,36 @@ def skos_problems(kg: KnowledgeGraph) -> list[Problem]:
             )
         )
     return problems
+
+
+# The checks' queries; $MATCHES stands for the SKOS mapping properties (MATCHES).
+_SCHEMES = """
+SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {
+    ?c a skos:Concept .
+    OPTIONAL { ?c skos:inScheme ?s . ?s a skos:ConceptScheme }
+} GROUP BY ?c HAVING (COUNT(DISTINCT ?s) != 1) ORDER BY ?c"""
+_CYCLES = "SELECT DISTINCT ?c WHERE { ?c skos:broader+ ?c } ORDER BY ?c"
+_NOT_CONCEPTS = """
+SELECT ?s ?m ?t WHERE {
+    VALUES ?m { $MATCHES }
+    ?s ?m ?t .
+    FILTER NOT EXISTS { ?s a skos:Concept }
+    FILTER NOT EXISTS { ?t a skos:Concept }
+} ORDER BY ?s ?m ?t"""
+_UNJUSTIFIED = """
+SELECT ?s ?m ?t WHERE {
+    VALUES ?m { $MATCHES }
+    ?s ?m ?t .
+    FILTER NOT EXISTS { ?s a skos:Concept }
+    FILTER NOT EXISTS {
+        ?a a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?m ;
+           owl:annotatedTarget ?t ; rdfs:comment ?why .
+    }
+} ORDER BY ?s ?m ?t"""
+_JUSTIFYING_NOTHING = """
+SELECT ?s ?m ?t WHERE {
+    VALUES ?m { $MATCHES }
+    ?a a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?m ;
+       owl:annotatedTarget ?t .
+    FILTER NOT EXISTS { ?s ?m ?t }
+} ORDER BY ?s ?m ?t"""
