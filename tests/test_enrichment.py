@@ -11,7 +11,7 @@ import pytest
 from expected import cells, expected_path
 
 from octograph import KnowledgeGraph, load
-from octograph.authoring.taxonomy import MATCHES
+from octograph.graph.skos import MATCHES
 from octograph.graph.validate import validate
 from octograph.sparql.questions import get_question
 

@@ -14,14 +14,13 @@ from octograph import InputError, KnowledgeGraph, OutputError, load
 from octograph.authoring.taxonomy import (
     LICENSE,
     MISP_COMMIT,
-    concept_count,
     concept_iri,
     convert,
     import_file,
     machine_tag,
-    skos_problems,
 )
 from octograph.graph.load import bundled_data
+from octograph.graph.skos import concept_count, skos_problems
 
 NAMES = ["rsit", "ecsirt", "europol-incident", "europol-event", "enisa"]
 TAXONOMIES = bundled_data() / "taxonomies"

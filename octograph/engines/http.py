@@ -192,7 +192,6 @@ class SparqlStore:
         what: str = "request",
     ) -> tuple[int, dict[str, str], bytes]:
         """Send one request (retried once with credentials on a 401); errors raise StoreError."""
-        import http.client
         from urllib.parse import urlsplit
 
         parts = urlsplit(url)
@@ -212,47 +211,68 @@ class SparqlStore:
                 if auth:
                     sent["Authorization"] = auth
             conn = self._connection(scheme, parts.hostname or "", port)
-            try:
-                conn.request(method, target, body=body, headers=sent)
-                response = conn.getresponse()
-                data = response.read()
-            except (ConnectionError, http.client.HTTPException, OSError) as e:
-                conn.close()
-                if attempt == 0 and isinstance(
-                    e, http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError
-                ):
-                    continue  # a kept-alive connection the server had closed: try a new one
-                reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
-                raise StoreError(f"cannot reach the server: {reason}", path=self.location) from e
-            except BaseException:
-                conn.close()  # interrupted mid-exchange (^C, a timeout): never reuse it
-                raise
-            status = response.status
-            got = {k.lower(): v for k, v in response.getheaders()}
-            self.server = got.get("server", self.server)
+            exchanged = self._exchange(conn, method, target, body, sent, retry=attempt == 0)
+            if exchanged is None:
+                continue  # a kept-alive connection the server had closed: try a new one
+            status, got, data = exchanged
             if status == 401 and self._auth is not None and attempt < 2:
                 challenge = got.get("www-authenticate", "")
                 stale = "stale=true" in challenge.lower()
                 if ("Authorization" not in sent or stale) and self._auth.learn(challenge):
                     continue
-            if status in (401, 403):
-                hint = (
-                    "set OCTOGRAPH_SPARQL_USER and OCTOGRAPH_SPARQL_PASSWORD"
-                    if self._auth is None
-                    else "check the user and password (OCTOGRAPH_SPARQL_USER, "
-                    "OCTOGRAPH_SPARQL_PASSWORD)"
-                )
-                raise StoreError(
-                    f"login refused (HTTP {status}) for a {what} at {redact(url)}; {hint}",
-                    path=self.location,
-                )
-            if status >= 400:
-                raise StoreError(
-                    f"the server answered HTTP {status} to a {what}: {_first_line(data)}",
-                    path=self.location,
-                )
+            self._check(status, data, what, url)
             return status, got, data
         raise StoreError(f"login refused for a {what} at {redact(url)}", path=self.location)
+
+    def _exchange(
+        self,
+        conn: http.client.HTTPConnection,
+        method: str,
+        target: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        *,
+        retry: bool,
+    ) -> tuple[int, dict[str, str], bytes] | None:
+        """One request and its response; None when a dropped connection may be retried."""
+        import http.client
+
+        try:
+            conn.request(method, target, body=body, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+        except (ConnectionError, http.client.HTTPException, OSError) as e:
+            conn.close()
+            dropped = http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError
+            if retry and isinstance(e, dropped):
+                return None
+            reason = getattr(e, "strerror", None) or str(e) or type(e).__name__
+            raise StoreError(f"cannot reach the server: {reason}", path=self.location) from e
+        except BaseException:
+            conn.close()  # interrupted mid-exchange (^C, a timeout): never reuse it
+            raise
+        got = {k.lower(): v for k, v in response.getheaders()}
+        self.server = got.get("server", self.server)
+        return response.status, got, data
+
+    def _check(self, status: int, data: bytes, what: str, url: str) -> None:
+        """A refused login or an HTTP error as a StoreError that says what to do."""
+        if status in (401, 403):
+            hint = (
+                "set OCTOGRAPH_SPARQL_USER and OCTOGRAPH_SPARQL_PASSWORD"
+                if self._auth is None
+                else "check the user and password (OCTOGRAPH_SPARQL_USER, "
+                "OCTOGRAPH_SPARQL_PASSWORD)"
+            )
+            raise StoreError(
+                f"login refused (HTTP {status}) for a {what} at {redact(url)}; {hint}",
+                path=self.location,
+            )
+        if status >= 400:
+            raise StoreError(
+                f"the server answered HTTP {status} to a {what}: {_first_line(data)}",
+                path=self.location,
+            )
 
     def _probe(self, scheme: str, host: str, port: int, path: str) -> None:
         """GET *path*, only to learn the authentication challenge it answers with."""

@@ -121,6 +121,33 @@ def _lock(folder: Path, where: str) -> Any:
     return handle
 
 
+def _write_database(
+    tmp: Path, files: Sequence[Path], ontology: Path | None, where: str, progress: Any
+) -> list[ox.Quad]:
+    """The files parsed into a database in *tmp*/db; returns the default-graph triples."""
+    from octograph.engines.parsing import build_store
+
+    # Parsed and completed in memory, where Oxigraph's update runs fast, then written to disk
+    # in one bulk load (a transactional update on disk is ~10x slower).
+    memory, own = build_store(
+        [str(f) for f in files], str(ontology) if ontology else None, progress
+    )
+    quads = len(memory)
+    dump = tmp / "all.nq"
+    memory.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
+    del memory
+    store = ox.Store(str(tmp / "db"))
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    dump.unlink()
+    store.flush()
+    if len(store) != quads:  # the check `octograph load` reports as "verified"
+        raise StoreError(f"wrote {len(store)} of {quads} quads", path=where)
+    del store  # closes the database before its folder is renamed
+    if own:
+        ox.serialize(own, output=str(tmp / "own-default.nq"), format=ox.RdfFormat.N_QUADS)
+    return own
+
+
 def _build(
     folder: Path,
     files: Sequence[Path],
@@ -129,8 +156,6 @@ def _build(
     where: str,
     progress: Any,
 ) -> dict[str, Any]:
-    from octograph.engines.parsing import build_store
-
     if not folder.parent.is_dir():
         raise StoreError("its parent folder does not exist", path=where)
     try:
@@ -146,26 +171,9 @@ def _build(
         # Built aside, renamed into place, then the marker (written atomically) points to it:
         # an interrupted build leaves the previous store, never half of one.
         tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
+        db = f"db-{digest[:16]}"
         try:
-            # Parsed and completed in memory, where Oxigraph's update runs fast, then written
-            # to disk in one bulk load (a transactional update on disk is ~10x slower).
-            memory, own = build_store(
-                [str(f) for f in files], str(ontology) if ontology else None, progress
-            )
-            quads = len(memory)
-            dump = tmp / "all.nq"
-            memory.dump(output=str(dump), format=ox.RdfFormat.N_QUADS)
-            del memory
-            store = ox.Store(str(tmp / "db"))
-            store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
-            dump.unlink()
-            store.flush()
-            if len(store) != quads:  # the check `octograph load` reports as "verified"
-                raise StoreError(f"wrote {len(store)} of {quads} quads", path=where)
-            del store  # closes the database before its folder is renamed
-            if own:
-                ox.serialize(own, output=str(tmp / "own-default.nq"), format=ox.RdfFormat.N_QUADS)
-            db = f"db-{digest[:16]}"
+            own = _write_database(tmp, files, ontology, where, progress)
             if (folder / db).exists():
                 shutil.rmtree(folder / db)
             os.rename(tmp, folder / db)

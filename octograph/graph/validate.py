@@ -135,7 +135,18 @@ def _quotes(kg: KnowledgeGraph, report: ValidationReport) -> None:
         }""",
     )
     report.counts["quotes"] = len(rows)
-    # A passage quotes its own report's text: questions find a report's passages by it.
+    _own_text(kg, report)
+    for row in rows:
+        focus = _curie(_v(row, "passage"))
+        if "content" not in row or row.get("content") is None:
+            report.problems.append(Problem("quotes", focus, "its source text has no octo:content"))
+        elif row.get("exact") is not None and row.get("start") is not None:
+            # (Without a selector or with an ill-typed offset, SHACL reports it.)
+            report.problems.extend(Problem("quotes", focus, m) for m in _quote_problems(row))
+
+
+def _own_text(kg: KnowledgeGraph, report: ValidationReport) -> None:
+    """A passage quotes its own report's text: questions find a report's passages by it."""
     for row in _select(
         kg,
         """
@@ -152,45 +163,32 @@ def _quotes(kg: KnowledgeGraph, report: ValidationReport) -> None:
                 f"quotes {_curie(_v(row, 'text'))}, not the source text of its report",
             )
         )
-    for row in rows:
-        focus = _curie(_v(row, "passage"))
-        if "content" not in row or row.get("content") is None:
-            report.problems.append(Problem("quotes", focus, "its source text has no octo:content"))
-            continue
-        if row.get("exact") is None or row.get("start") is None:
-            continue  # SHACL reports the missing selector
-        content = _v(row, "content")
-        exact = _v(row, "exact")
-        try:
-            start, end = int(_v(row, "start")), int(_v(row, "end"))
-        except ValueError:
-            continue  # SHACL reports the ill-typed offset
-        found = content[start:end]
-        if found != exact:
-            elsewhere = content.find(exact)
-            hint = (
-                f"; the quote is found at {elsewhere}"
-                if elsewhere >= 0
-                else "; the quote is not in the source text"
-            )
-            report.problems.append(
-                Problem(
-                    "quotes",
-                    focus,
-                    f"text at {start}:{end} is {found[:60]!r}, the quote says {exact[:60]!r}{hint}",
-                )
-            )
-            continue
-        prefix = row.get("prefix")
-        if prefix is not None and not content[:start].endswith(prefix.value):
-            report.problems.append(
-                Problem("quotes", focus, "oa:prefix does not match the text before the quote")
-            )
-        suffix = row.get("suffix")
-        if suffix is not None and not content[end:].startswith(suffix.value):
-            report.problems.append(
-                Problem("quotes", focus, "oa:suffix does not match the text after the quote")
-            )
+
+
+def _quote_problems(row: Row) -> list[str]:
+    """What is wrong with one quote: the text at its offsets, its prefix, its suffix."""
+    content, exact = _v(row, "content"), _v(row, "exact")
+    try:
+        start, end = int(_v(row, "start")), int(_v(row, "end"))
+    except ValueError:
+        return []
+    found = content[start:end]
+    if found != exact:
+        elsewhere = content.find(exact)
+        hint = (
+            f"; the quote is found at {elsewhere}"
+            if elsewhere >= 0
+            else "; the quote is not in the source text"
+        )
+        return [f"text at {start}:{end} is {found[:60]!r}, the quote says {exact[:60]!r}{hint}"]
+    problems = []
+    prefix = row.get("prefix")
+    if prefix is not None and not content[:start].endswith(prefix.value):
+        problems.append("oa:prefix does not match the text before the quote")
+    suffix = row.get("suffix")
+    if suffix is not None and not content[end:].startswith(suffix.value):
+        problems.append("oa:suffix does not match the text after the quote")
+    return problems
 
 
 def _declared(kg: KnowledgeGraph, report: ValidationReport) -> None:
@@ -332,7 +330,7 @@ def _unfinished(kg: KnowledgeGraph, report: ValidationReport) -> None:
 
 
 def _skos(kg: KnowledgeGraph, report: ValidationReport) -> None:
-    from octograph.authoring.taxonomy import concept_count, skos_problems
+    from octograph.graph.skos import concept_count, skos_problems
 
     report.problems.extend(Problem(*problem) for problem in skos_problems(kg))
     report.counts["skos"] = concept_count(kg)

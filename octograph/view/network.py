@@ -118,7 +118,30 @@ def to_networkx(
     >>> g.nodes["https://w3id.org/octograph/id/budapest-convention"]["category"]
     'Instrument'
     """
+    kept = _known_categories(categories)
     graph = nx.MultiDiGraph()
+    for iri, attrs in _nodes(kg, lang).items():
+        if attrs["category"] == "KeyMessage" and not messages:
+            continue
+        if attrs["category"] == "Passage" and not passages:
+            continue
+        if kept is not None and attrs["category"] not in kept and attrs["category"] != "Passage":
+            continue
+        graph.add_node(iri, **attrs)
+    for (s, o, p), edge_attrs in sorted(_edges(kg, graph, message, passages).items()):
+        edge_attrs["passages"].sort(key=lambda x: int(x["number"]))
+        graph.add_edge(s, o, key=p, **edge_attrs)
+    if taxonomy and (kept is None or "Taxonomy" in kept):
+        _add_taxonomy_layer(kg, graph)
+    if message is not None:
+        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    if focus is not None:
+        graph = _around(kg, graph, focus, depth)
+    graph.graph["title"] = "octograph"
+    return graph
+
+
+def _known_categories(categories: Iterable[str] | None) -> set[str] | None:
     kept = set(categories) if categories is not None else None
     unknown = sorted((kept or set()) - set(CATEGORIES) - {"Taxonomy"})
     if unknown:
@@ -126,11 +149,24 @@ def to_networkx(
             f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)} "
             f"(choose from {', '.join(CATEGORIES)})"
         )
-    best: dict[str, tuple[int, dict[str, str]]] = {}
+    return kept
+
+
+def _around(kg: KnowledgeGraph, graph: nx.MultiDiGraph, focus: str, depth: int) -> nx.MultiDiGraph:
+    """The part of *graph* within *depth* steps of *focus* (a label, IRI or CURIE)."""
+    center = resolve_param(kg, focus)
+    if not isinstance(center, ox.NamedNode) or center.value not in graph:
+        raise NotFoundError(f"{focus!r} is not a node of the graph view")
+    near = nx.ego_graph(graph.to_undirected(as_view=True), center.value, radius=depth)
+    return nx.MultiDiGraph(graph.subgraph(near.nodes))
+
+
+def _nodes(kg: KnowledgeGraph, lang: str) -> dict[str, dict[str, str]]:
+    """Every typed entity's attributes, in its top category (the first in CATEGORIES)."""
     if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
         raise NotFoundError(f"{lang!r} is not a language tag (e.g. en, fr)")
-    nodes_query = _NODES.replace("?lang", json.dumps(lang))
-    for sol in select(kg, nodes_query):
+    best: dict[str, tuple[int, dict[str, str]]] = {}
+    for sol in select(kg, _NODES.replace("?lang", json.dumps(lang))):
         iri, category = _value(sol["node"]), _value(sol["category"])
         rank = CATEGORIES.index(category)
         attrs = {
@@ -142,25 +178,23 @@ def to_networkx(
         }
         if iri not in best or rank < best[iri][0]:
             best[iri] = (rank, attrs)
-    for iri, (_, attrs) in best.items():
-        if attrs["category"] == "KeyMessage" and not messages:
-            continue
-        if attrs["category"] == "Passage" and not passages:
-            continue
-        if kept is not None and attrs["category"] not in kept and attrs["category"] != "Passage":
-            continue
-        graph.add_node(iri, **attrs)
+    return {iri: attrs for iri, (_, attrs) in best.items()}
 
+
+def _edges(
+    kg: KnowledgeGraph, graph: nx.MultiDiGraph, message: int | None, passages: bool
+) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(subject, object, predicate) -> edge attributes, for the statements between *graph*'s
+    nodes (of key message *message* only, if given), each with the passages that state it."""
     edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for sol in select(kg, _EDGES):
         s, p, o = _value(sol["s"]), _value(sol["p"]), _value(sol["o"])
-        number = int(_value(sol["number"]))
         msg = int(_value(sol["message"])) if sol["message"] is not None else None
         if message is not None and msg != message:
             continue
         passage: dict[str, Any] = {
             "id": _value(sol["passage"]),
-            "number": number,
+            "number": int(_value(sol["number"])),
             "message": msg,
             "quote": _value(sol["quote"]),
         }
@@ -175,32 +209,11 @@ def to_networkx(
                     }
         if s not in graph or o not in graph:
             continue
-        edge: dict[str, Any] = edges.setdefault(
-            (s, o, p),
-            {
-                "predicate": p,
-                "label": _value(sol["plabel"]) or p.rsplit("#", 1)[-1],
-                "passages": [],
-            },
-        )
+        label = _value(sol["plabel"]) or p.rsplit("#", 1)[-1]
+        edge = edges.setdefault((s, o, p), {"predicate": p, "label": label, "passages": []})
         if passage not in edge["passages"]:
             edge["passages"].append(passage)
-    for (s, o, p), edge_attrs in sorted(edges.items()):
-        edge_attrs["passages"].sort(key=lambda x: int(x["number"]))
-        graph.add_edge(s, o, key=p, **edge_attrs)
-
-    if taxonomy and (kept is None or "Taxonomy" in kept):
-        _add_taxonomy_layer(kg, graph)
-    if message is not None:
-        graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
-    if focus is not None:
-        center = resolve_param(kg, focus)
-        if not isinstance(center, ox.NamedNode) or center.value not in graph:
-            raise NotFoundError(f"{focus!r} is not a node of the graph view")
-        near = nx.ego_graph(graph.to_undirected(as_view=True), center.value, radius=depth)
-        graph = nx.MultiDiGraph(graph.subgraph(near.nodes))
-    graph.graph["title"] = "octograph"
-    return graph
+    return edges
 
 
 _ALIGNMENTS = """
