@@ -14,7 +14,9 @@ def main() -> None:
     from octograph.graph.preload import command_in, finish, start
 
     try:
-        start(argv)
+        # The one look at the environment before the configuration is read (cli/config.py):
+        # a guess, which load() checks, of whether the bundled data will be loaded.
+        start(argv, os.environ.get("OCTOGRAPH_STORE"))
         from octograph.cli import main as run
 
         run(argv)

@@ -99,12 +99,16 @@ class _Parsing:
 _pending: _Parsing | None = None
 
 
-def start(argv: Sequence[str]) -> None:
-    """Start parsing the bundled data if the command line *argv* is going to load them."""
+def start(argv: Sequence[str], store: str | None = None) -> None:
+    """Start parsing the bundled data if the command line *argv* is going to load them.
+
+    *store* is the store the environment names (OCTOGRAPH_STORE), if any: another store than
+    the default one in memory does not take these files.
+    """
     global _pending
     if command_in(argv) not in GRAPH_COMMANDS or any(a.startswith(_NOT_BUNDLED) for a in argv):
         return
-    if os.environ.get("OCTOGRAPH_STORE", "oxigraph") not in ("", "oxigraph"):
+    if store not in (None, "", "oxigraph"):
         return
     try:
         files = find_files([package_dir("data")])
