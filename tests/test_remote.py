@@ -27,6 +27,7 @@ from octograph.engines.remote import RemoteEngine, open_remote
 from octograph.engines.rewrite import MANIFEST_GRAPH, UNION_GRAPH
 from octograph.namespaces import ID
 from octograph.push import push
+from octograph.search import PassageIndex
 from octograph.sparql.questions import named_questions
 from octograph.sparql.results import Results
 
@@ -198,6 +199,23 @@ def test_commands_work_on_the_server_through_queries(server: Server, local: Know
     assert kg.stats() == local.stats()
     assert kg.to_networkx().number_of_edges() == local.to_networkx().number_of_edges()
     assert kg.export("nquads") == local.export("nquads")  # an export is the download asked for
+
+
+def test_reading_commands_ask_the_server_and_never_download_the_graph(
+    server: Server, local: KnowledgeGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kg = remote_kg(server)
+    assert isinstance(kg.engine, RemoteEngine)
+
+    def download() -> None:
+        pytest.fail("a reading command downloaded every pushed graph")
+
+    monkeypatch.setattr(kg.engine.client, "snapshot", download)
+    assert kg.stats() == local.stats()
+    assert sorted(kg.to_networkx().edges(keys=True)) == sorted(local.to_networkx().edges(keys=True))
+    hits = PassageIndex.build(kg).search("WHOIS")
+    assert [h.number for h in hits] == [h.number for h in PassageIndex.build(local).search("WHOIS")]
+    assert len(kg.ask("key-messages")) == 9
 
 
 def test_validate_on_a_server_refuses_the_full_download_in_one_line(server: Server) -> None:
