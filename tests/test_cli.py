@@ -131,7 +131,10 @@ def test_query_csv_json_xml_tsv_parse(capsys: pytest.CaptureFixture[str]) -> Non
     assert len(out.splitlines()) == 14
 
 
-def test_query_table_shows_labels_and_the_cut(capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_table_shows_labels_and_the_cut(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no IRI wraps
     code, out, _ = call(capsys, "query", QUERY, "--format", "table", "--limit", "2")
     assert code == 0
     assert "Key message 2: interference with elections" in out

@@ -116,11 +116,45 @@ def run(
     _check_dataset(kg, text, allow_federation)
     bindings = {name: resolve_param(kg, value) for name, value in (params or {}).items()}
     results = kg.engine.query(text, bindings)
-    if limit is not None and results.kind == "select" and len(results.rows) > limit:
-        results.rows = results.rows[:limit]
+    if results.kind == "select" and _selects_all(text):
+        _order_as_written(results, text)
+    if limit is not None and len(results) > limit:
+        # For CONSTRUCT and DESCRIBE too: --limit caps what is printed, whatever the form.
+        if results.kind == "select":
+            results.rows = results.rows[:limit]
+        else:
+            results.triples = sorted(results.triples, key=str)[:limit]
         results.truncated = True
     add_labels(kg, results, lang)
     return results
+
+
+def _selects_all(text: str) -> bool:
+    """Whether *text* is a ``SELECT *`` query (comments and strings masked first)."""
+    if "*" not in text:
+        return False
+    from octograph.sparql.lexer import mask
+
+    return re.search(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", mask(text)) is not None
+
+
+def _order_as_written(results: Results, text: str) -> None:
+    """``SELECT *`` columns in the order the variables first appear in the query.
+
+    Engines list them in an order of their own (Oxigraph alphabetically); people expect
+    ``?s ?p ?o`` to come back as s, p, o.
+    """
+    from octograph.sparql.lexer import mask
+
+    seen: dict[str, int] = {}
+    for m in re.finditer(r"[?$]([A-Za-z_][\w]*)", mask(text)):
+        seen.setdefault(m[1], len(seen))
+    order = sorted(
+        range(len(results.variables)),
+        key=lambda i: (seen.get(results.variables[i], len(seen)), i),
+    )
+    results.variables = [results.variables[i] for i in order]
+    results.rows = [tuple(row[i] for i in order) for row in results.rows]
 
 
 def _check_dataset(kg: KnowledgeGraph, text: str, allow_federation: bool) -> None:

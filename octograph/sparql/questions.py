@@ -32,7 +32,7 @@ class Param:
 class NamedQuestion:
     """A SPARQL file of octograph/sparql/queries with its header: title, description, parameters."""
 
-    __slots__ = ("description", "name", "params", "path", "sparql", "title")
+    __slots__ = ("description", "empty", "name", "params", "path", "sparql", "title", "topic")
 
     def __init__(
         self,
@@ -42,9 +42,14 @@ class NamedQuestion:
         params: tuple[Param, ...],
         sparql: str,
         path: Path,
+        *,
+        topic: str = "",
+        empty: str = "",
     ) -> None:
         self.name, self.title, self.description = name, title, description
         self.params, self.sparql, self.path = params, sparql, path
+        # topic groups the questions on pages; empty says what an empty answer means.
+        self.topic, self.empty = topic, empty
 
     def __repr__(self) -> str:
         return f"<NamedQuestion {self.name}: {self.title}>"
@@ -54,6 +59,7 @@ _PARAM = re.compile(r'(\w+)(?:\s*=\s*"([^"]*)")?\s*(?:[-\u2014:]\s*)?(.*)')
 
 
 def parse_question(path: Path) -> NamedQuestion:
+    """The question in the .rq file *path*: its header lines (``# key: value``) and SPARQL."""
     text = path.read_text(encoding="utf-8")
     fields: dict[str, list[str]] = {}
     for line in text.splitlines():
@@ -74,6 +80,8 @@ def parse_question(path: Path) -> NamedQuestion:
         params=tuple(params),
         sparql=text,
         path=path,
+        topic=" ".join(fields.get("topic", [])),
+        empty=" ".join(fields.get("empty", [])),
     )
 
 
