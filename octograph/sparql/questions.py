@@ -14,7 +14,21 @@ __all__ = [
     "looks_like_name",
     "named_questions",
     "queries_dir",
+    "question_groups",
 ]
+
+# The topics of the questions' headers, in the order a page lists them; a topic not named
+# here comes after these. Comparing reports needs two reports at least.
+TOPICS = (
+    "Threats and remedies",
+    "Who is involved",
+    "Instruments",
+    "Values and tensions",
+    "The report's text",
+    "Exploring the graph",
+    "Comparing reports",
+)
+COMPARISON = "Comparing reports"
 
 
 class Param:
@@ -115,3 +129,21 @@ def get_question(name: str) -> NamedQuestion:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else "; see octograph query --list"
     raise QueryError(f"no named question {name!r}{hint}")
+
+
+def question_groups(
+    questions: dict[str, NamedQuestion], reports: int
+) -> list[tuple[str, list[NamedQuestion]]]:
+    """The questions by topic, in TOPICS order, titles sorted within a topic.
+
+    The questions that compare two reports are left out while fewer than two are loaded:
+    compared with itself, a report answers them with nothing.
+    """
+    groups: dict[str, list[NamedQuestion]] = {}
+    for q in sorted(questions.values(), key=lambda q: q.title.casefold()):
+        topic = q.topic or "Other questions"
+        if topic == COMPARISON and reports < 2:
+            continue
+        groups.setdefault(topic, []).append(q)
+    rank = {t: i for i, t in enumerate(TOPICS)}
+    return sorted(groups.items(), key=lambda g: (rank.get(g[0], len(TOPICS)), g[0]))
