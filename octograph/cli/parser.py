@@ -38,7 +38,30 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise OctographError(f"{self.prog}: {message}")
+        raise OctographError(f"{self.prog}: {_with_suggestion(message)}")
+
+
+def _with_suggestion(message: str) -> str:
+    """argparse's "invalid choice" with the closest choice suggested instead of every choice.
+
+    >>> _with_suggestion("argument COMMAND: invalid choice: 'qurey' (choose from 'stats', 'query')")
+    "unknown command 'qurey'; did you mean query? (octograph --help lists them)"
+    """
+    import re
+
+    m = re.match(r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)$", message)
+    if m is None:
+        return message
+    import difflib
+
+    what, given = m[1], m[2]
+    choices = [c.strip("' ") for c in m[3].split(",")]
+    close = difflib.get_close_matches(given, choices, n=1, cutoff=0.5)
+    if what == "COMMAND":
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return f"unknown command {given!r}{hint} (octograph --help lists them)"
+    hint = f"did you mean {close[0]}?" if close else f"choose from {', '.join(choices)}"
+    return f"{what}: {given!r} is not a choice; {hint}"
 
 
 def _option_type(read: Callable[[str], object]) -> Callable[[str], object]:

@@ -88,7 +88,10 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
         return ox.NamedNode(min(hits, key=lambda h: (not h[0].startswith(ID), h[0]))[0])
     import difflib
 
-    close = difflib.get_close_matches(text.casefold(), list(index), n=3, cutoff=0.5)
+    # Suggestions are the report's entities, not the ontology's classes and properties: a
+    # parameter names a thing (a threat, a body), never a kind of thing.
+    entities = [k for k, found in index.items() if any(i.startswith(ID) for i, _ in found)]
+    close = difflib.get_close_matches(text.casefold(), entities, n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(repr(index[c][0][1]) for c in close)}?)" if close else ""
     raise NotFoundError(f"no entity is labelled {text!r}{hint}")
 

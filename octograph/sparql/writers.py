@@ -124,12 +124,32 @@ def render(
     if results.kind == "ask" and fmt in {"table", "csv", "tsv"}:
         return ("true" if results.boolean else "false") + "\n"
     writers = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
+    fmt = _result_format(fmt)
     if fmt == "table":
         from octograph.sparql.table import to_table
 
         return to_table(results, iris=iris, width=width, empty=empty)
-    if fmt not in writers:
-        raise NotFoundError(
-            f"unknown result format {fmt!r} (choose from {', '.join(RESULT_FORMATS)})"
-        )
     return writers[fmt](results)
+
+
+def _result_format(name: str) -> str:
+    """The results format called *name* or an alias of it (srj, srx, text), by its name.
+
+    Raises:
+        NotFoundError: not a results format; an RDF format's name says what it is for.
+    """
+    from octograph import formats
+
+    try:
+        return formats.find(name, "results").name
+    except NotFoundError as e:
+        try:
+            rdf = formats.find(name, "rdf").name
+        except NotFoundError:
+            raise NotFoundError(
+                str(e).replace("unknown format", "unknown result format", 1)
+            ) from None
+        raise NotFoundError(
+            f"{name!r} ({rdf}) is an RDF format, for CONSTRUCT and DESCRIBE; a SELECT or ASK "
+            f"answer is one of {', '.join(RESULT_FORMATS)}"
+        ) from None
