@@ -79,43 +79,51 @@ def diagnose(text: str) -> tuple[str, int, int] | None:
     >>> diagnose("SELECT * WHERE { ?s ?p ?o")
     ('the group opened at line 1, column 16 is not closed: a "}" is missing', 1, 26)
     """
-    groups: list[int] = []  # offsets of the open braces
+    # The open braces, each with the parentheses open around it (EXISTS { } in a FILTER).
+    groups: list[tuple[int, list[int]]] = []
     parens: list[int] = []  # offsets of the open parentheses: an expression, not a pattern
     terms = 0  # terms of the triple pattern being written
+    joined = lost = False
     for kind, start, piece in _pieces(text):
         if kind == "other" and piece in {'"', "'"}:
             return ("the string that starts here is not closed", *_place(text, start))
-        if parens and piece in "{}":
-            return _unclosed("parenthesis", text, parens[-1], start)
-        if piece == "(":
+        if piece == "{":
+            groups.append((start, parens))
+            parens, terms = [], 0
+        elif piece == "}":
+            if parens:
+                return _unclosed("parenthesis", text, parens[-1], start)
+            if terms in (1, 2) and not lost:
+                return _incomplete(text, terms, start)
+            if not groups:
+                return ('this "}" closes no group', *_place(text, start))
+            parens, terms = groups.pop()[1], 0
+        elif piece == "(":
             parens.append(start)
             terms = 0
         elif parens:
             if piece == ")":
                 parens.pop()
-        elif piece == "{":
-            groups.append(start)
-            terms = 0
-        elif piece == "}":
-            if terms in (1, 2):
-                return _incomplete(text, terms, start)
-            if not groups:
-                return ('this "}" closes no group', *_place(text, start))
-            groups.pop()
-            terms = 0
         elif piece in {".", ";", ","}:
             terms = {".": 0, ";": 1, ",": 2}[piece]
         elif kind == "name" and piece.lower() in _PATTERN_WORDS:
             terms = 0
+        elif piece in {"|", "/"}:
+            joined = True  # a property path: the next name is part of the same predicate
         elif kind in _TERMS or piece == "[":
-            terms = terms + 1 if terms < 3 else 1
+            if not joined:
+                terms += 1
+            joined = False
+            # More than three terms: a construct this reading does not know (a collection,
+            # a keyword); it stops judging triples rather than judge them wrong.
+            lost = lost or terms > 3
     end = len(text.rstrip())
     if parens:
         return _unclosed("parenthesis", text, parens[-1], end)
-    if groups and terms in (1, 2):
+    if groups and terms in (1, 2) and not lost:
         return _incomplete(text, terms, end)
     if groups:
-        return _unclosed("group", text, groups[-1], end)
+        return _unclosed("group", text, groups[-1][0], end)
     return None
 
 
@@ -141,7 +149,7 @@ def _pieces(text: str) -> list[tuple[str, int, str]]:
         if kind != "space":
             out.append((kind, start, text[start:end]))
             continue
-        out += [("other", i, text[i]) for i in range(start, end) if text[i] in "{}().;,["]
+        out += [("other", i, text[i]) for i in range(start, end) if text[i] in "{}().;,[|/"]
     # Numbers are no token of the lexer: one term each, and the point in 1.5 no separator.
     numbers = [(m.start(), m.group()) for m in re.finditer(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?", text)]
     inside = {i for start, number in numbers for i in range(start, start + len(number))}
