@@ -196,6 +196,7 @@ def add_labels(kg: KnowledgeGraph, results: Results, lang: str = "en") -> None:
     if not iris:
         return
     ordered = sorted(iris)
+    chosen: dict[str, ox.Literal] = {}
     # In slices: a server compiles a VALUES block of many thousand IRIs slowly, or refuses it.
     for start in range(0, len(ordered), 1000):
         values = " ".join(f"<{i}>" for i in ordered[start : start + 1000])
@@ -206,8 +207,42 @@ def add_labels(kg: KnowledgeGraph, results: Results, lang: str = "en") -> None:
         )
         for sol in select(kg, q):
             s, lab = sol["s"], sol["l"]
-            if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
-                results.labels.setdefault(s.value, lab.value)
+            known = isinstance(s, ox.NamedNode) and s.value in results.labels
+            if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal) and not known:
+                results.labels[s.value] = lab.value
+                chosen[s.value] = lab
+    if lang.lower() != "en":
+        _relabel_twins(results, chosen, lang)
+
+
+def _relabel_twins(results: Results, chosen: Mapping[str, ox.Literal], lang: str) -> None:
+    """The ``xLabel`` column of an IRI column ``x`` in *lang* too, where the graph has it.
+
+    The questions bind their label columns in English; --lang asks for every label of the
+    answer in another language, so a label column must not stay English beside its IRI.
+    """
+    names = results.variables
+    twins = [(i, names.index(v + "Label")) for i, v in enumerate(names) if v + "Label" in names]
+    if not twins:
+        return
+    wanted = lang.lower()
+    rows = []
+    for row in results.rows:
+        cells = list(row)
+        for i, j in twins:
+            term = row[i]
+            label = chosen.get(term.value) if isinstance(term, ox.NamedNode) else None
+            if (
+                label is not None
+                and label.language
+                and (
+                    label.language.lower() == wanted
+                    or label.language.lower().startswith(wanted + "-")
+                )
+            ):
+                cells[j] = label
+        rows.append(tuple(cells))
+    results.rows = rows
 
 
 def _query_iris(text: str) -> list[ox.NamedNode]:
