@@ -225,13 +225,27 @@ def _args_view(p: argparse.ArgumentParser, config: Config) -> None:
 
 
 def _args_rank(p: argparse.ArgumentParser, config: Config) -> None:
+    p.description = (
+        "The entities the report connects most, category by category. 'relations' counts "
+        "the relations the report states with an entity (its degree in the graph, key "
+        "messages left out); 'betweenness' (0 to 1) is how often it lies on the shortest "
+        "paths between other entities: a high one marks a go-between, such as a body that "
+        "links threats to remedies."
+    )
     p.add_argument(
         "--types",
         default="Stakeholder,Threat,Remedy",
         metavar="A,B",
-        help="the categories to rank (default Stakeholder,Threat,Remedy)",
+        help="the categories to rank, comma-separated, e.g. Stakeholder, Threat, Remedy, "
+        "Instrument, Value, Event, Tension, Place (default Stakeholder,Threat,Remedy)",
     )
-    p.add_argument("--top", type=int, default=5, help="entities per category (default 5)")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=5,
+        metavar="N",
+        help="how many entities to show per category, most related first (default 5)",
+    )
     add_text_or_json(p)
     p.set_defaults(func=commands.cmd_rank)
 
