@@ -14,6 +14,7 @@ __all__ = ["columns", "empty_sentence", "header_text", "to_table"]
 
 GAP = "  "
 MIN_WIDTH = 6
+MAX_WORD = 16
 NUMERIC = {
     XSD + kind
     for kind in [
@@ -92,14 +93,29 @@ def _cell(results: Results, row: tuple[Term | None, ...], i: int, iris: bool) ->
 
 
 def _fit(natural: list[int], floors: list[int], width: int) -> list[int]:
-    """Column widths that fit *width*: the widest column gives a character until they fit."""
-    widths = list(natural)
-    room = width - len(GAP) * (len(widths) - 1)
-    while sum(widths) > room:
-        widest = max(range(len(widths)), key=lambda i: (widths[i] - floors[i], widths[i]))
-        if widths[widest] <= floors[widest]:
-            break  # too many columns for this terminal: the lines stay long rather than vanish
-        widths[widest] -= 1
+    """Column widths that fit *width*: each column first gets its floor (its longest word,
+    within reason), then the room left is shared out, the narrow columns served first.
+
+    >>> _fit([30, 14, 40], [10, 6, 12], 60)
+    [20, 14, 22]
+    """
+    room = width - len(GAP) * (len(natural) - 1)
+    widths = [min(n, f) for n, f in zip(natural, floors, strict=True)]
+    if sum(widths) > room:
+        # Too many columns for this terminal: shrink the widest to a few characters; if
+        # that is still too wide the lines stay long rather than lose columns.
+        while sum(widths) > room and max(widths) > MIN_WIDTH:
+            widths[widths.index(max(widths))] -= 1
+        return widths
+    left = room - sum(widths)
+    hungry = [i for i, n in enumerate(natural) if widths[i] < n]
+    while left > 0 and hungry:
+        share = max(1, left // len(hungry))
+        for i in sorted(hungry, key=lambda i: natural[i] - widths[i]):
+            given = min(share, natural[i] - widths[i], left)
+            widths[i] += given
+            left -= given
+        hungry = [i for i in hungry if widths[i] < natural[i]]
     return widths
 
 
@@ -138,9 +154,14 @@ def to_table(
         max([len(h), *(len(line) for r in body for line in r[c].split("\n"))])
         for c, h in enumerate(headers)
     ]
+    # A column's floor: its longest word (up to MAX_WORD: an IRI may break) and its header's.
     floors = [
-        min(n, max(MIN_WIDTH, *(len(w) for w in h.split())))
-        for n, h in zip(natural, headers, strict=True)
+        max(
+            MIN_WIDTH,
+            *(len(w) for w in headers[c].split()),
+            *(min(len(w), MAX_WORD) for r in body for w in r[c].split()),
+        )
+        for c in range(len(headers))
     ]
     widths = _fit(natural, floors, width)
     lines = _row_lines(headers, widths, [False] * len(widths))
