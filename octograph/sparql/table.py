@@ -73,7 +73,7 @@ def header_text(name: str) -> str:
 
 def empty_sentence(meaning: str | None) -> str:
     """What an empty answer means: the question's own sentence, or the general one."""
-    return (meaning or EMPTY).strip() + "\n"
+    return (meaning or EMPTY).strip()
 
 
 def _cell(results: Results, row: tuple[Term | None, ...], i: int, iris: bool) -> str:
@@ -136,9 +136,11 @@ def to_table(
 
     IRIs show as their labels (``iris=True`` shows the IRIs); an empty answer is the
     sentence *empty* (what emptiness means for the question) instead of a bare header.
+    An answer with more columns than the width can hold side by side is shown row by
+    row, one ``column  value`` line each (psql's expanded display).
     """
     if not results.rows:
-        return empty_sentence(empty)
+        return "\n".join(_wrap(empty_sentence(empty), max(width, 20))) + "\n"
     shown = columns(results)
     headers = [header_text(results.variables[i]) for i in shown]
     body = [[_cell(results, row, i, iris) for i in shown] for row in results.rows]
@@ -156,23 +158,38 @@ def to_table(
     ]
     # A column's floor: its longest word (up to MAX_WORD: an IRI may break) and its header's.
     floors = [
-        max(
-            MIN_WIDTH,
-            *(len(w) for w in headers[c].split()),
-            *(min(len(w), MAX_WORD) for r in body for w in r[c].split()),
-        )
+        min(natural[c], max(MIN_WIDTH, *(len(w) for w in headers[c].split()), *(
+            min(len(w), MAX_WORD) for r in body for w in r[c].split()
+        )))
         for c in range(len(headers))
-    ]
-    widths = _fit(natural, floors, width)
-    lines = _row_lines(headers, widths, [False] * len(widths))
-    lines.append(GAP.join("-" * w for w in widths))
-    for r in body:
-        lines += _row_lines(r, widths, numeric)
+    ]  # fmt: skip
+    if sum(floors) + len(GAP) * (len(floors) - 1) > width:
+        lines = _records(headers, body, width)
+    else:
+        widths = _fit(natural, floors, width)
+        lines = _row_lines(headers, widths, [False] * len(widths))
+        lines.append(GAP.join("-" * w for w in widths))
+        for r in body:
+            lines += _row_lines(r, widths, numeric)
     n = len(body)
     summary = f"{n} row{'s' if n != 1 else ''}"
     if results.truncated:
         summary += " (cut by --limit; there are more)"
     return "\n".join([*lines, summary]) + "\n"
+
+
+def _records(headers: list[str], body: list[list[str]], width: int) -> list[str]:
+    """Each row as a block of ``column  value`` lines, values wrapped to the width."""
+    label = max(len(h) for h in headers)
+    room = max(width - label - len(GAP), MIN_WIDTH)
+    lines: list[str] = []
+    for n, row in enumerate(body, 1):
+        lines.append(f"-- row {n} " + "-" * max(0, min(width, 40) - len(f"-- row {n} ")))
+        for header, value in zip(headers, row, strict=True):
+            wrapped = _wrap(value, room)
+            lines.append(f"{header.ljust(label)}{GAP}{wrapped[0]}".rstrip())
+            lines += [f"{' ' * (label + len(GAP))}{more}" for more in wrapped[1:]]
+    return lines
 
 
 def _row_lines(cells: list[str], widths: list[int], right: list[bool]) -> list[str]:
