@@ -108,7 +108,7 @@ class Site:
                 form,
                 prefix,
                 error=str(e),
-                excerpt=getattr(e, "excerpt", ""),
+                excerpt=_excerpt(e, form.text),
             )
             return page_response(body, status_for(e))
         return page_response(
@@ -162,3 +162,16 @@ class Site:
         """The stylesheet of every page (static/octograph.css)."""
         headers = {"Cache-Control": "max-age=3600"}
         return Response(self.state.stylesheet, 200, headers, media_type=with_charset("text/css"))
+
+
+def _excerpt(error: OctographError, text: str) -> str:
+    """The query's line with a caret under the column of a parse error, else "".
+
+    Rebuilt here from the text: the error crossed from a worker process as its message and
+    place only.
+    """
+    if getattr(error, "path", None) != "query" or not error.line or not error.column or not text:
+        return ""
+    from octograph.sparql.syntax import excerpt
+
+    return excerpt(text, error.line, error.column)
