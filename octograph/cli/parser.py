@@ -274,14 +274,23 @@ def _args_query(p: argparse.ArgumentParser, config: Config) -> None:
         "for CONSTRUCT/DESCRIBE (default: table on a terminal, else csv)",
     )
     add_limit(p, "rows")
-    p.add_argument("--iris", action="store_true", help="show IRIs instead of labels in tables")
+    p.add_argument(
+        "--iris",
+        action="store_true",
+        help="show IRIs instead of labels in tables (a table fits the terminal's width, "
+        "COLUMNS where set; csv, tsv, json and xml are always exact and complete)",
+    )
     p.add_argument(
         "--why",
         action="store_true",
         help="add the passages (number and quote) that state each row's relations",
     )
     p.add_argument("--list", action="store_true", help="list the named questions")
-    p.add_argument("--describe", metavar="NAME", help="show a named question with its SPARQL")
+    p.add_argument(
+        "--describe",
+        metavar="NAME",
+        help="say what a named question asks, its parameters and where its SPARQL is",
+    )
     add_timeout(p, None, "the query")
     p.add_argument(
         "--allow-federation",
