@@ -372,7 +372,24 @@ def test_rank_has_headers(
     )
 
 
-# ---------------------------------------------------------------- the query page's list
+# ---------------------------------------------------------------- the questions by topic
+
+
+def test_list_groups_the_questions_by_topic(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, out, _ = call(capsys, monkeypatch, 80, "query", "--list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Threats and remedies:"
+    assert (
+        "  remedies-for-threat        Remedies proposed against a threat  "
+        "[threat='interference with elections']"
+    ) in lines
+    topics = [line[:-1] for line in lines if line and not line.startswith(" ")]
+    assert topics[-1] == "Comparing reports"
+    assert len(topics) == 7
+    assert sum(1 for line in lines if line.startswith("  ")) == len(named_questions())
 
 
 def test_questions_are_grouped_by_topic_comparisons_only_with_two_reports() -> None:

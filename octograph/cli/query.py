@@ -23,14 +23,19 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def list_questions() -> int:
-    """Print the named questions, one a line, with their parameters."""
-    from octograph.sparql.questions import named_questions
+    """Print the named questions by topic, one a line, with their parameters.
 
-    for question in named_questions().values():
-        shown = " ".join(
-            f"{p.name}={p.default!r}" if p.default else p.name for p in question.params
-        )
-        print(f"{question.name:<28} {question.title}" + (f"  [{shown}]" if shown else ""))
+    Every topic is listed, comparing reports too: the graph is not loaded to count them.
+    """
+    from octograph.sparql.questions import named_questions, question_groups
+
+    for i, (topic, questions) in enumerate(question_groups(named_questions(), reports=2)):
+        print(("\n" if i else "") + f"{topic}:")
+        for question in questions:
+            shown = " ".join(
+                f"{p.name}={p.default!r}" if p.default else p.name for p in question.params
+            )
+            print(f"  {question.name:<26} {question.title}" + (f"  [{shown}]" if shown else ""))
     return EXIT_OK
 
 
