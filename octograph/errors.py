@@ -52,6 +52,10 @@ class QueryError(OctographError):
     'query line 2, column 7: expected a variable'
     """
 
+    # The query's line with a caret under the column, for the edges to show below the
+    # one-line message (sparql/syntax.py sets it); empty when there is no query text.
+    excerpt = ""
+
     def __str__(self) -> str:
         if self.path == "query" and self.line is not None:
             return f"query line {self.line}, column {self.column}: {self.message}"

@@ -131,7 +131,10 @@ def test_query_csv_json_xml_tsv_parse(capsys: pytest.CaptureFixture[str]) -> Non
     assert len(out.splitlines()) == 14
 
 
-def test_query_table_shows_labels_and_the_cut(capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_table_shows_labels_and_the_cut(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough that no IRI wraps
     code, out, _ = call(capsys, "query", QUERY, "--format", "table", "--limit", "2")
     assert code == 0
     assert "Key message 2: interference with elections" in out
@@ -169,12 +172,15 @@ def test_query_from_file_and_stdin(tmp_path: Path) -> None:
     [
         pytest.param(
             ("query", "SELECT ?x WHERE { ?x ?y }"),
-            "error: query line 1, column 26: expected ",
+            "error: query line 1, column 25: a triple pattern needs a subject, a predicate and an "
+            "object: the object is missing\n  SELECT ?x WHERE { ?x ?y }\n"
+            "                          ^\n",
             id="syntax",
         ),
         pytest.param(
             ("query", "SELECT ?x WHERE { ?x foo:bar ?y }"),
-            'error: query line 1, column 22: unknown prefix "foo:"',
+            'error: query line 1, column 22: unknown prefix "foo:" (declare it with PREFIX foo: '
+            "<...>)\n  SELECT ?x WHERE { ?x foo:bar ?y }\n                       ^\n",
             id="prefix",
         ),
         pytest.param(
@@ -209,7 +215,8 @@ def test_bad_input_is_one_line_and_exit_2(
     code, _, err = call(capsys, *args)
     assert code == 2
     assert err.startswith(message), err
-    assert err.count("\n") == 1
+    # One line; a query that does not parse adds its line and a caret under the column.
+    assert err.count("\n") == (3 if "query line" in message else 1)
 
 
 def test_why_adds_the_passages_behind_each_row(capsys: pytest.CaptureFixture[str]) -> None:

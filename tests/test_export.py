@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 
 import pyoxigraph as ox
 import pytest
@@ -86,3 +87,36 @@ def test_cyclic_blank_nodes_survive_every_format(name: str) -> None:
     for s, p, o, _ in got.quads((None, None, None, None)):
         union.add((s, p, o))
     assert isomorphic(union, rdflib.Graph().parse(data=data, format="nt"))
+
+
+def test_turtle_prefixes_come_in_a_sensible_order(kg: KnowledgeGraph) -> None:
+    text = serialize(kg, "turtle").decode("utf-8")
+    names = [line.split()[1] for line in text.splitlines() if line.startswith("@prefix ")]
+    # The W3C vocabularies first (rdf, rdfs, owl, xsd leading), then octograph's own.
+    assert names[:4] == ["rdf:", "rdfs:", "owl:", "xsd:"]
+    w3c = [n for n in names if n in {"skos:", "prov:", "oa:", "org:", "sh:"}]
+    assert names[4 : 4 + len(w3c)] == sorted(w3c)
+    assert names[4 + len(w3c) : 6 + len(w3c)] == ["octo:", "kg:"]
+    generated = names[8 + len(w3c) :]
+    assert names[6 + len(w3c) : 8 + len(w3c)] == ["dcterms:", "schema:"]
+    assert generated == sorted(generated, key=lambda n: n.rstrip(":"))
+    assert "taxonomy:" in generated
+
+
+@pytest.mark.parametrize("name", ["turtle", "trig"])
+def test_a_blank_line_between_subjects(kg: KnowledgeGraph, name: str) -> None:
+    lines = serialize(kg, name).decode("utf-8").split("\n")
+    first = next(i for i, line in enumerate(lines) if not line.startswith("@prefix"))
+    assert lines[first] == "", "a blank line after the prefixes"
+    body = lines[first + 1 :]
+    indent = 1 if name == "trig" else 0  # TriG's subjects sit one tab into their graph
+    for before, line in itertools.pairwise(body):
+        starts_subject = line and len(line) - len(line.lstrip("\t")) == indent
+        if starts_subject and line != "}" and not line.endswith("{"):
+            assert before == "" or before.endswith("{"), f"no blank line before {line!r}"
+
+
+def test_trig_names_each_graph_once(kg: KnowledgeGraph) -> None:
+    text = serialize(kg, "trig").decode("utf-8")
+    opened = [line for line in text.splitlines() if line.endswith("{")]
+    assert len(opened) == len(set(opened)) == len(kg.graph_names())

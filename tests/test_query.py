@@ -104,8 +104,12 @@ def test_a_required_parameter_without_default_is_asked_for(
 def test_syntax_errors_carry_line_and_column(kg: KnowledgeGraph) -> None:
     with pytest.raises(QueryError) as e:
         run(kg, "SELECT ?x\nWHERE { ?x ?y }")
-    assert (e.value.line, e.value.column) == (2, 16)  # oxigraph points just past the pattern
-    assert str(e.value).startswith("query line 2, column 16: expected ")
+    assert (e.value.line, e.value.column) == (2, 15)  # the brace where the object is missing
+    assert str(e.value) == (
+        "query line 2, column 15: a triple pattern needs a subject, a predicate and an object: "
+        "the object is missing"
+    )
+    assert e.value.excerpt == "  WHERE { ?x ?y }\n                ^"
 
 
 def test_unknown_prefix_is_named(kg: KnowledgeGraph) -> None:

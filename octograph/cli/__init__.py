@@ -45,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         from octograph.engines.spec import redact  # a URL in a message never shows its password
 
         print(f"error: {redact(str(e))}", file=sys.stderr)
+        if getattr(e, "excerpt", ""):  # a query's line with a caret under the column
+            print(e.excerpt, file=sys.stderr)  # type: ignore[attr-defined]
         code = EXIT_USAGE
     except BrokenPipeError:
         # `octograph export | head`: the reader left; that is not an error of ours.

@@ -105,15 +105,33 @@ def rank(kg: KnowledgeGraph, categories: Sequence[str], top: int, fmt: str = "te
     """Print the *top* most central entities of each category."""
     from octograph.view.network import rank as ranked
 
-    table = ranked(kg.to_networkx(messages=False), list(categories), top=top)
+    graph = kg.to_networkx(messages=False)
+    _check_categories(categories, {d["category"] for _, d in graph.nodes(data=True)})
+    table = ranked(graph, list(categories), top=top)
     if fmt == "json":
         print_json(table)
         return EXIT_OK
-    for category, rows in table.items():
-        print(f"{category}:")
+    for i, (category, rows) in enumerate(table.items()):
+        print(("\n" if i else "") + f"{category}:")
+        print("  relations  betweenness  entity")
         for row in rows:
-            print(f"  {row['degree']:>3}  {row['betweenness']:.3f}  {row['label']}")
+            print(f"  {row['degree']:>9}  {row['betweenness']:>11.3f}  {row['label']}")
     return EXIT_OK
+
+
+def _check_categories(asked: Sequence[str], known: set[str]) -> None:
+    """Refuse a category the graph has no entity of, naming the closest."""
+    import difflib
+
+    from octograph.errors import NotFoundError
+
+    for category in asked:
+        if category not in known:
+            close = difflib.get_close_matches(category, sorted(known), n=1, cutoff=0.5)
+            hint = (
+                f"did you mean {close[0]}?" if close else f"choose from {', '.join(sorted(known))}"
+            )
+            raise NotFoundError(f"--types: no entity of category {category!r}; {hint}")
 
 
 def path(kg: KnowledgeGraph, source: str, target: str, fmt: str = "text") -> int:

@@ -38,7 +38,30 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise OctographError(f"{self.prog}: {message}")
+        raise OctographError(f"{self.prog}: {_with_suggestion(message)}")
+
+
+def _with_suggestion(message: str) -> str:
+    """argparse's "invalid choice" with the closest choice suggested instead of every choice.
+
+    >>> _with_suggestion("argument COMMAND: invalid choice: 'qurey' (choose from 'stats', 'query')")
+    "unknown command 'qurey'; did you mean query? (octograph --help lists them)"
+    """
+    import re
+
+    m = re.match(r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)$", message)
+    if m is None:
+        return message
+    import difflib
+
+    what, given = m[1], m[2]
+    choices = [c.strip("' ") for c in m[3].split(",")]
+    close = difflib.get_close_matches(given, choices, n=1, cutoff=0.5)
+    if what == "COMMAND":
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return f"unknown command {given!r}{hint} (octograph --help lists them)"
+    hint = f"did you mean {close[0]}?" if close else f"choose from {', '.join(choices)}"
+    return f"{what}: {given!r} is not a choice; {hint}"
 
 
 def _option_type(read: Callable[[str], object]) -> Callable[[str], object]:
@@ -202,13 +225,27 @@ def _args_view(p: argparse.ArgumentParser, config: Config) -> None:
 
 
 def _args_rank(p: argparse.ArgumentParser, config: Config) -> None:
+    p.description = (
+        "The entities the report connects most, category by category. 'relations' counts "
+        "the relations the report states with an entity (its degree in the graph, key "
+        "messages left out); 'betweenness' (0 to 1) is how often it lies on the shortest "
+        "paths between other entities: a high one marks a go-between, such as a body that "
+        "links threats to remedies."
+    )
     p.add_argument(
         "--types",
         default="Stakeholder,Threat,Remedy",
         metavar="A,B",
-        help="the categories to rank (default Stakeholder,Threat,Remedy)",
+        help="the categories to rank, comma-separated, e.g. Stakeholder, Threat, Remedy, "
+        "Instrument, Value, Event, Tension, Place (default Stakeholder,Threat,Remedy)",
     )
-    p.add_argument("--top", type=int, default=5, help="entities per category (default 5)")
+    p.add_argument(
+        "--top",
+        type=int,
+        default=5,
+        metavar="N",
+        help="how many entities to show per category, most related first (default 5)",
+    )
     add_text_or_json(p)
     p.set_defaults(func=commands.cmd_rank)
 
@@ -237,14 +274,23 @@ def _args_query(p: argparse.ArgumentParser, config: Config) -> None:
         "for CONSTRUCT/DESCRIBE (default: table on a terminal, else csv)",
     )
     add_limit(p, "rows")
-    p.add_argument("--iris", action="store_true", help="show IRIs instead of labels in tables")
+    p.add_argument(
+        "--iris",
+        action="store_true",
+        help="show IRIs instead of labels in tables (a table fits the terminal's width, "
+        "COLUMNS where set; csv, tsv, json and xml are always exact and complete)",
+    )
     p.add_argument(
         "--why",
         action="store_true",
         help="add the passages (number and quote) that state each row's relations",
     )
     p.add_argument("--list", action="store_true", help="list the named questions")
-    p.add_argument("--describe", metavar="NAME", help="show a named question with its SPARQL")
+    p.add_argument(
+        "--describe",
+        metavar="NAME",
+        help="say what a named question asks, its parameters and where its SPARQL is",
+    )
     add_timeout(p, None, "the query")
     p.add_argument(
         "--allow-federation",

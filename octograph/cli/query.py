@@ -23,23 +23,47 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def list_questions() -> int:
-    """Print the named questions, one a line, with their parameters."""
-    from octograph.sparql.questions import named_questions
+    """Print the named questions by topic, one a line, with their parameters.
 
-    for question in named_questions().values():
-        shown = " ".join(
-            f"{p.name}={p.default!r}" if p.default else p.name for p in question.params
-        )
-        print(f"{question.name:<28} {question.title}" + (f"  [{shown}]" if shown else ""))
+    Every topic is listed, comparing reports too: the graph is not loaded to count them.
+    """
+    from octograph.sparql.questions import named_questions, question_groups
+
+    for i, (topic, questions) in enumerate(question_groups(named_questions(), reports=2)):
+        print(("\n" if i else "") + f"{topic}:")
+        for question in questions:
+            shown = " ".join(
+                f"{p.name}={p.default!r}" if p.default else p.name for p in question.params
+            )
+            print(f"  {question.name:<26} {question.title}" + (f"  [{shown}]" if shown else ""))
     return EXIT_OK
 
 
 def describe_question(name: str) -> int:
-    """Print the SPARQL of the named question *name*."""
+    """Print what the named question *name* asks, its parameters and where its SPARQL is.
+
+    The meaning, not the SPARQL: the notes on engines and planners stay as comments in the
+    .rq file, for whoever edits the query.
+    """
+    import textwrap
+
     from octograph.sparql.questions import get_question
 
-    sparql = get_question(name).sparql
-    print(sparql, end="" if sparql.endswith("\n") else "\n")
+    question = get_question(name)
+    lines = [question.title, ""]
+    lines += textwrap.wrap(question.description, 78) or ["(no description)"]
+    if question.params:
+        lines += ["", "Parameters:"]
+        for p in question.params:
+            default = f" (default {p.default!r})" if p.default else " (required)"
+            lines += textwrap.wrap(
+                f"--param {p.name}=...{default}: {p.description}",
+                78,
+                initial_indent="  ",
+                subsequent_indent="    ",
+            )
+    lines += ["", f"The SPARQL: {question.path}"]
+    print("\n".join(lines))
     return EXIT_OK
 
 
@@ -66,10 +90,12 @@ def query(
 
     named, sparql = _query_text(text, file)
     bindings = _params(params)
+    empty = None
     # Before the graph is ready, not after: while the data are parsed in a thread
     # (preload.py), the question and the result formats are read for nothing.
     if named:
-        sparql = get_question(named).sparql
+        question = get_question(named)
+        sparql, empty = question.sparql, question.empty
     from octograph.sparql.writers import render
 
     kg = open_graph()
@@ -87,8 +113,15 @@ def query(
 
         write(output, serialize_triples(results.triples, fmt or "turtle"))
         return EXIT_OK
-    shown = fmt or ("table" if sys.stdout.isatty() else "csv")
-    write(output, render(results, shown, iris=iris).encode("utf-8"))
+    shown = fmt or ("table" if sys.stdout.isatty() and not output else "csv")
+    width = 80
+    if shown == "table":
+        import shutil
+
+        # COLUMNS first, then the terminal itself, then 80: a table fits where it is read.
+        width = shutil.get_terminal_size().columns
+    text = render(results, shown, iris=iris, width=width, empty=empty)
+    write(output, text.encode("utf-8"))
     if results.kind == "ask":
         return EXIT_OK if results.boolean else EXIT_FAILED
     return EXIT_OK

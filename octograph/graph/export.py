@@ -45,6 +45,10 @@ def _named(data: Iterable[ox.Triple | ox.Quad]) -> Iterator[ox.NamedNode]:
                 yield term
 
 
+def _by_graph(quad: ox.Quad) -> tuple[str, str]:
+    return str(quad.graph_name), str(quad)
+
+
 def union_triples(kg: KnowledgeGraph) -> list[ox.Triple]:
     """The union of all graphs as a sorted list of distinct triples."""
     return sorted(kg.triples(), key=str)
@@ -59,11 +63,12 @@ def serialize(kg: KnowledgeGraph, format: str = "turtle") -> bytes:
     """
     fmt = format_for(format)
     data: list[ox.Triple] | list[ox.Quad]
-    data = sorted(kg.quads(), key=str) if fmt.quads else union_triples(kg)
+    # Graph by graph: a TriG reader then meets each graph once, not once per subject.
+    data = sorted(kg.quads(), key=_by_graph) if fmt.quads else union_triples(kg)
     prefixes = prefixes_for(_named(data)) if fmt.prefixes else None
     out = ox.serialize(data, format=fmt.rdf, prefixes=prefixes)
     assert out is not None  # no output argument: bytes come back
-    return out
+    return readable(out) if fmt.name in READABLE else out
 
 
 def serialize_triples(triples: list[ox.Triple], format: str = "turtle") -> bytes:
@@ -75,4 +80,55 @@ def serialize_triples(triples: list[ox.Triple], format: str = "turtle") -> bytes
     prefixes = prefixes_for(_named(data)) if fmt.prefixes else None
     out = ox.serialize(data, format=fmt.rdf, prefixes=prefixes)
     assert out is not None
-    return out
+    return readable(out) if fmt.name in READABLE else out
+
+
+# Turtle and TriG are read by people too: oxigraph writes the prefixes longest first and
+# the statements back to back; these are laid out again, the triples untouched.
+READABLE = {"turtle", "trig"}
+# The prefixes people look for first, in this order; then octograph's own; then the rest.
+W3C_FIRST = ("rdf", "rdfs", "owl", "xsd")
+
+
+def _prefix_rank(line: bytes) -> tuple[int, int, bytes]:
+    name, _, rest = line.removeprefix(b"@prefix ").partition(b":")
+    iri = rest.strip()
+    text = name.decode("utf-8")
+    if text in W3C_FIRST:
+        return (0, W3C_FIRST.index(text), name)
+    if iri.startswith(b"<http://www.w3.org/"):
+        return (1, 0, name)
+    if text in ("octo", "kg"):
+        return (2, ("octo", "kg").index(text), name)
+    return (3 if text in PREFIXES else 4, 0, name)
+
+
+def readable(turtle: bytes) -> bytes:
+    r"""Turtle or TriG from oxigraph laid out for people: the prefixes in a sensible order
+    (rdf, rdfs, owl, xsd, the other W3C vocabularies, octo and kg, then the rest) and a
+    blank line after the prefixes, between subjects and between graphs.
+
+    Only line breaks move: oxigraph writes every literal on one line (newlines escaped),
+    so a line that ends a statement cannot be inside a string.
+
+    >>> text = b"@prefix octo: <o#> .\n@prefix rdf: <r#> .\na:b a:c a:d .\na:e a:f a:g .\n"
+    >>> readable(text).decode().split("\n")
+    ['@prefix rdf: <r#> .', '@prefix octo: <o#> .', '', 'a:b a:c a:d .', '', 'a:e a:f a:g .', '']
+    """
+    lines = turtle.split(b"\n")
+    prefixes = sorted((x for x in lines if x.startswith(b"@prefix ")), key=_prefix_rank)
+    body = [x for x in lines if x and not x.startswith(b"@prefix ")]
+    out = [*prefixes, b""] if prefixes else []
+    depth = 0  # 1 inside a TriG graph's braces: its subjects are indented one tab
+    for i, line in enumerate(body):
+        out.append(line)
+        if line.endswith(b"{"):
+            depth = 1
+        elif line == b"}":
+            depth = 0
+        ends = line.endswith(b" .") or line == b"}"
+        following = body[i + 1] if i + 1 < len(body) else b""
+        indent = len(following) - len(following.lstrip(b"\t"))
+        if ends and following and following != b"}" and indent <= depth:
+            out.append(b"")
+    return b"\n".join(out) + b"\n"

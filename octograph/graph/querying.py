@@ -88,7 +88,10 @@ def resolve_param(kg: KnowledgeGraph, value: object) -> Term:
         return ox.NamedNode(min(hits, key=lambda h: (not h[0].startswith(ID), h[0]))[0])
     import difflib
 
-    close = difflib.get_close_matches(text.casefold(), list(index), n=3, cutoff=0.5)
+    # Suggestions are the report's entities, not the ontology's classes and properties: a
+    # parameter names a thing (a threat, a body), never a kind of thing.
+    entities = [k for k, found in index.items() if any(i.startswith(ID) for i, _ in found)]
+    close = difflib.get_close_matches(text.casefold(), entities, n=3, cutoff=0.5)
     hint = f" (did you mean {', '.join(repr(index[c][0][1]) for c in close)}?)" if close else ""
     raise NotFoundError(f"no entity is labelled {text!r}{hint}")
 
@@ -116,11 +119,45 @@ def run(
     _check_dataset(kg, text, allow_federation)
     bindings = {name: resolve_param(kg, value) for name, value in (params or {}).items()}
     results = kg.engine.query(text, bindings)
-    if limit is not None and results.kind == "select" and len(results.rows) > limit:
-        results.rows = results.rows[:limit]
+    if results.kind == "select" and _selects_all(text):
+        _order_as_written(results, text)
+    if limit is not None and len(results) > limit:
+        # For CONSTRUCT and DESCRIBE too: --limit caps what is printed, whatever the form.
+        if results.kind == "select":
+            results.rows = results.rows[:limit]
+        else:
+            results.triples = sorted(results.triples, key=str)[:limit]
         results.truncated = True
     add_labels(kg, results, lang)
     return results
+
+
+def _selects_all(text: str) -> bool:
+    """Whether *text* is a ``SELECT *`` query (comments and strings masked first)."""
+    if "*" not in text:
+        return False
+    from octograph.sparql.lexer import mask
+
+    return re.search(r"(?i)\bSELECT\s+(?:DISTINCT\s+|REDUCED\s+)?\*", mask(text)) is not None
+
+
+def _order_as_written(results: Results, text: str) -> None:
+    """``SELECT *`` columns in the order the variables first appear in the query.
+
+    Engines list them in an order of their own (Oxigraph alphabetically); people expect
+    ``?s ?p ?o`` to come back as s, p, o.
+    """
+    from octograph.sparql.lexer import mask
+
+    seen: dict[str, int] = {}
+    for m in re.finditer(r"[?$]([A-Za-z_][\w]*)", mask(text)):
+        seen.setdefault(m[1], len(seen))
+    order = sorted(
+        range(len(results.variables)),
+        key=lambda i: (seen.get(results.variables[i], len(seen)), i),
+    )
+    results.variables = [results.variables[i] for i in order]
+    results.rows = [tuple(row[i] for i in order) for row in results.rows]
 
 
 def _check_dataset(kg: KnowledgeGraph, text: str, allow_federation: bool) -> None:
@@ -159,6 +196,7 @@ def add_labels(kg: KnowledgeGraph, results: Results, lang: str = "en") -> None:
     if not iris:
         return
     ordered = sorted(iris)
+    chosen: dict[str, ox.Literal] = {}
     # In slices: a server compiles a VALUES block of many thousand IRIs slowly, or refuses it.
     for start in range(0, len(ordered), 1000):
         values = " ".join(f"<{i}>" for i in ordered[start : start + 1000])
@@ -169,8 +207,42 @@ def add_labels(kg: KnowledgeGraph, results: Results, lang: str = "en") -> None:
         )
         for sol in select(kg, q):
             s, lab = sol["s"], sol["l"]
-            if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal):
-                results.labels.setdefault(s.value, lab.value)
+            known = isinstance(s, ox.NamedNode) and s.value in results.labels
+            if isinstance(s, ox.NamedNode) and isinstance(lab, ox.Literal) and not known:
+                results.labels[s.value] = lab.value
+                chosen[s.value] = lab
+    if lang.lower() != "en":
+        _relabel_twins(results, chosen, lang)
+
+
+def _relabel_twins(results: Results, chosen: Mapping[str, ox.Literal], lang: str) -> None:
+    """The ``xLabel`` column of an IRI column ``x`` in *lang* too, where the graph has it.
+
+    The questions bind their label columns in English; --lang asks for every label of the
+    answer in another language, so a label column must not stay English beside its IRI.
+    """
+    names = results.variables
+    twins = [(i, names.index(v + "Label")) for i, v in enumerate(names) if v + "Label" in names]
+    if not twins:
+        return
+    wanted = lang.lower()
+    rows = []
+    for row in results.rows:
+        cells = list(row)
+        for i, j in twins:
+            term = row[i]
+            label = chosen.get(term.value) if isinstance(term, ox.NamedNode) else None
+            if (
+                label is not None
+                and label.language
+                and (
+                    label.language.lower() == wanted
+                    or label.language.lower().startswith(wanted + "-")
+                )
+            ):
+                cells[j] = label
+        rows.append(tuple(cells))
+    results.rows = rows
 
 
 def _query_iris(text: str) -> list[ox.NamedNode]:

@@ -25,6 +25,7 @@ from octograph.server.protocol import GRAPH_TYPES, HTML_TYPES, negotiate
 from octograph.server.responses import page_response, status_for
 from octograph.server.state import ServerState
 from octograph.server.tables import Table
+from octograph.sparql.questions import NamedQuestion, question_groups
 
 __all__ = ["Site"]
 
@@ -38,6 +39,14 @@ class Site:
         self._overview: Overview | None = None
         self._graph_page: str | None = None
         self._graph_lock = asyncio.Lock()
+        self._groups: list[tuple[str, list[NamedQuestion]]] | None = None
+
+    def question_groups(self) -> list[tuple[str, list[NamedQuestion]]]:
+        """The named questions by topic; those comparing reports only if two are loaded."""
+        if self._groups is None:
+            found = self.state.kg.engine.select("SELECT ?r WHERE { ?r a octo:Report }")
+            self._groups = question_groups(self.state.questions, len(list(found)))
+        return self._groups
 
     async def overview(self, request: Request) -> Response:
         """The home page, computed at its first request and kept."""
@@ -72,7 +81,9 @@ class Site:
         """The query page with *form* filled in and, if it asks something, the answer."""
         state, prefix = self.state, root(request)
         if not form.name and not form.text:
-            return page_response(self.pages.query(state.questions, form, prefix))
+            return page_response(
+                self.pages.query(state.questions, self.question_groups(), form, prefix)
+            )
         try:
             if form.text:
                 await state.shape(form.text)
@@ -86,12 +97,23 @@ class Site:
                 state.limits.max_rows,
             )
         except HTTPException as e:
-            body = self.pages.query(state.questions, form, prefix, error=e.detail)
+            body = self.pages.query(
+                state.questions, self.question_groups(), form, prefix, error=e.detail
+            )
             return page_response(body, e.status_code)
         except OctographError as e:
-            body = self.pages.query(state.questions, form, prefix, error=str(e))
+            body = self.pages.query(
+                state.questions,
+                self.question_groups(),
+                form,
+                prefix,
+                error=str(e),
+                excerpt=_excerpt(e, form.text),
+            )
             return page_response(body, status_for(e))
-        return page_response(self.pages.query(state.questions, form, prefix, table=table))
+        return page_response(
+            self.pages.query(state.questions, self.question_groups(), form, prefix, table=table)
+        )
 
     async def graph(self, request: Request) -> Response:
         """The interactive view of the whole graph, built at its first request and kept."""
@@ -140,3 +162,16 @@ class Site:
         """The stylesheet of every page (static/octograph.css)."""
         headers = {"Cache-Control": "max-age=3600"}
         return Response(self.state.stylesheet, 200, headers, media_type=with_charset("text/css"))
+
+
+def _excerpt(error: OctographError, text: str) -> str:
+    """The query's line with a caret under the column of a parse error, else "".
+
+    Rebuilt here from the text: the error crossed from a worker process as its message and
+    place only.
+    """
+    if getattr(error, "path", None) != "query" or not error.line or not error.column or not text:
+        return ""
+    from octograph.sparql.syntax import excerpt
+
+    return excerpt(text, error.line, error.column)

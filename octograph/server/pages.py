@@ -240,13 +240,18 @@ class Pages:
     def query(
         self,
         questions: Mapping[str, NamedQuestion],
+        groups: Sequence[tuple[str, Sequence[NamedQuestion]]],
         form: QueryForm,
         root: str,
         *,
         table: Table | None = None,
         error: str = "",
+        excerpt: str = "",
     ) -> str:
-        """The query page: named questions to pick, the query text, and the answer as a table."""
+        """The query page: the named questions by topic, the query text, the answer as a table.
+
+        *excerpt* is the query's line with a caret under the column of a parse error.
+        """
         question = questions.get(form.name) if form.name else None
         title = question.title if question is not None else "Query"
         formats = RDF_FORMATS if table is not None and table.kind == "graph" else RESULT_FORMATS
@@ -255,13 +260,14 @@ class Pages:
             title,
             root,
             "/query",
-            questions=questions,
+            groups=groups,
             question=question,
             form=form,
             example=EXAMPLE,
             table=table,
             formats=formats,
             error=error,
+            excerpt=excerpt,
         )
 
     def search(

@@ -18,6 +18,7 @@ from octograph.graph.load import KnowledgeGraph
 from octograph.graph.querying import add_labels, run
 from octograph.server.answers import Answer, Dataset, ServerData, answer, execute
 from octograph.sparql.results import Results, Term
+from octograph.sparql.table import columns
 from octograph.sparql.writers import render
 
 __all__ = [
@@ -69,10 +70,27 @@ def _table(kg: KnowledgeGraph, results: Results, seconds: float) -> Table:
             for t in results.triples
         ]
         add_labels(kg, results)
-    rows = tuple(tuple(as_cell(t, results.labels) for t in row) for row in results.rows)
-    return Table(
-        results.kind, tuple(results.variables), rows, results.boolean, results.truncated, seconds
+    # One column per thing, as on a terminal: an IRI column shows its label, so the query's
+    # ``xLabel`` twin of column ``x`` goes (its text lends the label where the graph has none).
+    shown = columns(results)
+    names = results.variables
+    twins = {i: names.index(names[i] + "Label") for i in shown if names[i] + "Label" in names}
+    rows = tuple(
+        tuple(_shown_cell(row, i, twins.get(i), results.labels) for i in shown)
+        for row in results.rows
     )
+    variables = tuple(names[i] for i in shown)
+    return Table(results.kind, variables, rows, results.boolean, results.truncated, seconds)
+
+
+def _shown_cell(
+    row: tuple[Term | None, ...], i: int, twin: int | None, labels: Mapping[str, str]
+) -> Cell | None:
+    cell = as_cell(row[i], labels)
+    label = row[twin] if twin is not None else None
+    if cell is not None and cell.kind == "uri" and not cell.label and label is not None:
+        return cell._replace(label=label.value)
+    return cell
 
 
 def _cut(results: Results, max_rows: int) -> Results:

@@ -14,7 +14,21 @@ __all__ = [
     "looks_like_name",
     "named_questions",
     "queries_dir",
+    "question_groups",
 ]
+
+# The topics of the questions' headers, in the order a page lists them; a topic not named
+# here comes after these. Comparing reports needs two reports at least.
+TOPICS = (
+    "Threats and remedies",
+    "Who is involved",
+    "Instruments",
+    "Values and tensions",
+    "The report's text",
+    "Exploring the graph",
+    "Comparing reports",
+)
+COMPARISON = "Comparing reports"
 
 
 class Param:
@@ -32,7 +46,7 @@ class Param:
 class NamedQuestion:
     """A SPARQL file of octograph/sparql/queries with its header: title, description, parameters."""
 
-    __slots__ = ("description", "name", "params", "path", "sparql", "title")
+    __slots__ = ("description", "empty", "name", "params", "path", "sparql", "title", "topic")
 
     def __init__(
         self,
@@ -42,9 +56,14 @@ class NamedQuestion:
         params: tuple[Param, ...],
         sparql: str,
         path: Path,
+        *,
+        topic: str = "",
+        empty: str = "",
     ) -> None:
         self.name, self.title, self.description = name, title, description
         self.params, self.sparql, self.path = params, sparql, path
+        # topic groups the questions on pages; empty says what an empty answer means.
+        self.topic, self.empty = topic, empty
 
     def __repr__(self) -> str:
         return f"<NamedQuestion {self.name}: {self.title}>"
@@ -54,6 +73,7 @@ _PARAM = re.compile(r'(\w+)(?:\s*=\s*"([^"]*)")?\s*(?:[-\u2014:]\s*)?(.*)')
 
 
 def parse_question(path: Path) -> NamedQuestion:
+    """The question in the .rq file *path*: its header lines (``# key: value``) and SPARQL."""
     text = path.read_text(encoding="utf-8")
     fields: dict[str, list[str]] = {}
     for line in text.splitlines():
@@ -74,6 +94,8 @@ def parse_question(path: Path) -> NamedQuestion:
         params=tuple(params),
         sparql=text,
         path=path,
+        topic=" ".join(fields.get("topic", [])),
+        empty=" ".join(fields.get("empty", [])),
     )
 
 
@@ -107,3 +129,21 @@ def get_question(name: str) -> NamedQuestion:
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
     hint = f"; did you mean {', '.join(close)}?" if close else "; see octograph query --list"
     raise QueryError(f"no named question {name!r}{hint}")
+
+
+def question_groups(
+    questions: dict[str, NamedQuestion], reports: int
+) -> list[tuple[str, list[NamedQuestion]]]:
+    """The questions by topic, in TOPICS order, titles sorted within a topic.
+
+    The questions that compare two reports are left out while fewer than two are loaded:
+    compared with itself, a report answers them with nothing.
+    """
+    groups: dict[str, list[NamedQuestion]] = {}
+    for q in sorted(questions.values(), key=lambda q: q.title.casefold()):
+        topic = q.topic or "Other questions"
+        if topic == COMPARISON and reports < 2:
+            continue
+        groups.setdefault(topic, []).append(q)
+    rank = {t: i for i, t in enumerate(TOPICS)}
+    return sorted(groups.items(), key=lambda g: (rank.get(g[0], len(TOPICS)), g[0]))

@@ -40,18 +40,18 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def to_json(results: Results) -> str:
+    """SPARQL 1.1 Query Results JSON."""
     import json  # here, not at the top: each format's module is imported when it is used
 
-    """SPARQL 1.1 Query Results JSON."""
     if results.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(results.boolean)})
+        return json.dumps({"head": {}, "boolean": bool(results.boolean)}) + "\n"
     bindings = [
         {v: _json_term(t) for v, t in zip(results.variables, row, strict=True) if t is not None}
         for row in results.rows
     ]
     doc = {"head": {"vars": results.variables}, "results": {"bindings": bindings}}
     # No indent: json's C encoder only serves compact output, ~2.5x faster on large results.
-    return json.dumps(doc, ensure_ascii=False)
+    return json.dumps(doc, ensure_ascii=False) + "\n"
 
 
 def _xml_term(term: Term) -> str:
@@ -108,38 +108,48 @@ def to_tsv(results: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_table(results: Results, *, iris: bool = False, width: int = 60) -> str:
-    """An aligned text table with labels instead of IRIs (``iris=True`` keeps IRIs)."""
+def render(
+    results: Results,
+    fmt: str,
+    *,
+    iris: bool = False,
+    width: int = 80,
+    empty: str | None = None,
+) -> str:
+    """*results* (SELECT or ASK) as text in *fmt*: table, csv, tsv, json or xml.
 
-    def cell(t: Term | None) -> str:
-        text = t.value if iris and isinstance(t, ox.NamedNode) else results.label(t)
-        text = " ".join(text.split())
-        return text if len(text) <= width else text[: width - 1] + "\u2026"
-
-    header = results.variables
-    body = [[cell(t) for t in row] for row in results.rows]
-    widths = [max([len(h), *(len(r[i]) for r in body)]) for i, h in enumerate(header)]
-    lines = [
-        "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip(),
-        "  ".join("-" * w for w in widths),
-    ]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
-    n = len(body)
-    summary = f"{n} row{'s' if n != 1 else ''}"
-    if results.truncated:
-        summary += " (cut by --limit; there are more)"
-    return "\n".join([*lines, summary]) + "\n"
-
-
-def render(results: Results, fmt: str, *, iris: bool = False) -> str:
-    """*results* (SELECT or ASK) as text in *fmt*: table, csv, tsv, json or xml."""
+    A table is for people (see table.py: *width*, *empty*); the other formats are exact
+    and complete, and every one ends with a newline.
+    """
     if results.kind == "ask" and fmt in {"table", "csv", "tsv"}:
         return ("true" if results.boolean else "false") + "\n"
     writers = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}
+    fmt = _result_format(fmt)
     if fmt == "table":
-        return to_table(results, iris=iris)
-    if fmt not in writers:
-        raise NotFoundError(
-            f"unknown result format {fmt!r} (choose from {', '.join(RESULT_FORMATS)})"
-        )
+        from octograph.sparql.table import to_table
+
+        return to_table(results, iris=iris, width=width, empty=empty)
     return writers[fmt](results)
+
+
+def _result_format(name: str) -> str:
+    """The results format called *name* or an alias of it (srj, srx, text), by its name.
+
+    Raises:
+        NotFoundError: not a results format; an RDF format's name says what it is for.
+    """
+    from octograph import formats
+
+    try:
+        return formats.find(name, "results").name
+    except NotFoundError as e:
+        try:
+            rdf = formats.find(name, "rdf").name
+        except NotFoundError:
+            raise NotFoundError(
+                str(e).replace("unknown format", "unknown result format", 1)
+            ) from None
+        raise NotFoundError(
+            f"{name!r} ({rdf}) is an RDF format, for CONSTRUCT and DESCRIBE; a SELECT or ASK "
+            f"answer is one of {', '.join(RESULT_FORMATS)}"
+        ) from None
