@@ -351,8 +351,8 @@ def test_the_usual_format_aliases(
         ("nq", graph, "<"),
         ("jsonld", graph, "["),
         ("rdf", graph, "<?xml"),
-        ("srj", select, '{"head": {"vars": ["n"]}'),
-        ("srx", select, '<?xml version="1.0"?>\n<sparql'),
+        ("srj", select, '{"head":{"vars":["n"]}'),
+        ("srx", select, '<?xml version="1.0"?><sparql'),
     ]:
         code, out, err = call(capsys, monkeypatch, 80, "query", text, "--format", alias)
         assert code == 0, (alias, err)

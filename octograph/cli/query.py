@@ -5,17 +5,20 @@ from __future__ import annotations
 import sys
 
 from octograph.cli.output import write
-from octograph.errors import OctographError, QueryError
+from octograph.errors import NotFoundError, OctographError, QueryError
 
 # typing.TYPE_CHECKING without importing typing (~5 ms of the start; mypy treats any name
 # TYPE_CHECKING as true).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
-    from typing import Any
+    from typing import Any, TypeVar
 
+    from octograph.formats import Format
     from octograph.graph.load import KnowledgeGraph
     from octograph.sparql.results import Results
+
+    T = TypeVar("T")
 
 __all__ = ["describe_question", "list_questions", "query"]
 
@@ -100,7 +103,18 @@ def query(
 
     kg = open_graph()
 
-    def answer() -> Results:
+    # An answer as it comes from the engine, written by its own writer where it has one; not
+    # when octograph changes it: --why adds columns, --limit cuts rows, --lang relabels.
+    as_is = not why and options.get("limit") is None and options.get("lang", "en") == "en"
+    exact = _exact_format(fmt, output) if as_is else None
+
+    def answer() -> Results | tuple[bytes, bool | None]:
+        if exact is not None:
+            text_, values = q.bind_named(named, bindings) if named else (sparql, bindings)
+            federation = bool(options.get("allow_federation"))
+            written = q.write_answer(kg, text_, values, exact, allow_federation=federation)
+            if written is not None:
+                return written
         if named:
             results = q.run_named(kg, named, bindings, **options)
         else:
@@ -108,6 +122,10 @@ def query(
         return q.add_why(kg, results, sparql) if why else results
 
     results = _stoppable(answer, timeout)
+    if isinstance(results, tuple):  # written by the engine itself
+        data, boolean = results
+        write(output, data)
+        return EXIT_FAILED if boolean is False else EXIT_OK
     if results.kind == "graph":
         from octograph.graph.export import serialize_triples
 
@@ -125,6 +143,20 @@ def query(
     if results.kind == "ask":
         return EXIT_OK if results.boolean else EXIT_FAILED
     return EXIT_OK
+
+
+def _exact_format(fmt: str | None, output: str | None) -> Format | None:
+    """The results format an engine may write itself: CSV, TSV, JSON or XML as asked, or CSV
+    for a pipe or a file when none is; None for a table."""
+    from octograph import formats
+
+    if fmt is None and sys.stdout.isatty() and not output:
+        return None
+    try:
+        found = formats.find(fmt or "csv", "results")
+    except NotFoundError:
+        return None  # octograph's writers say what is wrong with it
+    return found if found.oxigraph is not None else None
 
 
 def _query_text(text: str | None, file: str | None) -> tuple[str | None, str]:
@@ -155,7 +187,7 @@ def _params(pairs: Sequence[str]) -> dict[str, object]:
     return out
 
 
-def _stoppable(answer: Callable[[], Results], timeout: float | None) -> Results:
+def _stoppable(answer: Callable[[], T], timeout: float | None) -> T:
     """*answer*() in a thread, so that Ctrl-C and *timeout* (seconds) can stop it.
 
     Oxigraph evaluates without the GIL but never returns to Python until it is done: run on
@@ -168,7 +200,7 @@ def _stoppable(answer: Callable[[], Results], timeout: float | None) -> Results:
     # _thread, not threading: importing threading costs ~1.7 ms of the start.
     import _thread
 
-    outcome: list[Results | BaseException] = []
+    outcome: list[T | BaseException] = []
     done = _thread.allocate_lock()
     done.acquire()
 

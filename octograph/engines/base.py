@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     import pyoxigraph as ox
 
+    from octograph.formats import Format
     from octograph.sparql.results import Results, Term
 
 __all__ = ["Engine", "Solution"]
@@ -48,6 +49,18 @@ class Engine(Protocol):
 
         Raises:
             QueryError: the text does not parse (with line and column), or cannot run.
+        """
+        ...
+
+    def write(
+        self, text: str, bindings: Mapping[str, Term], fmt: Format
+    ) -> tuple[bytes, bool | None] | None:
+        """The answer to *text* in the results format *fmt*, by the engine's own writer, with
+        the ASK answer if it is one; None where the engine has none (octograph's writers then
+        write what ``query`` answers).
+
+        Raises:
+            QueryError: as ``query``.
         """
         ...
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from typing import Any
 
+    from octograph.formats import Format
     from octograph.sparql.results import Term
 
 __all__ = ["OxigraphEngine", "collect"]
@@ -71,19 +72,40 @@ class OxigraphEngine:
         return self.folder is None
 
     def query(self, text: str, bindings: Mapping[str, Term]) -> Results:
+        raw = self._answer(text, bindings)
         try:
-            raw = self._run(text, bindings)
+            # Oxigraph evaluates lazily: errors (a failing SERVICE) surface while iterating.
+            return collect(raw)
+        except OSError as e:
+            raise QueryError(" ".join(str(e).split())[:300]) from e
+
+    def write(
+        self, text: str, bindings: Mapping[str, Term], fmt: Format
+    ) -> tuple[bytes, bool | None] | None:
+        """SELECT and ASK answers by pyoxigraph's own serialisers, streamed from the engine."""
+        if not isinstance(fmt.oxigraph, ox.QueryResultsFormat):
+            return None
+        raw = self._answer(text, bindings)
+        if isinstance(raw, ox.QueryTriples):
+            return None  # a graph is not a results format's to write
+        try:
+            data = raw.serialize(format=fmt.oxigraph)
+        except OSError as e:
+            raise QueryError(" ".join(str(e).split())[:300]) from e
+        assert data is not None  # no output argument: bytes come back
+        # Every answer ends with a newline, as the command line's other outputs do.
+        data = data if data.endswith(b"\n") else data + b"\n"
+        return data, bool(raw) if isinstance(raw, ox.QueryBoolean) else None
+
+    def _answer(self, text: str, bindings: Mapping[str, Term]) -> Native:
+        try:
+            return self._run(text, bindings)
         except SyntaxError as e:
             from octograph.sparql.syntax import query_error
 
             raise query_error(e, text) from e
         except (RuntimeError, OSError) as e:
             raise QueryError(str(e)) from e
-        try:
-            # Oxigraph evaluates lazily: errors (a failing SERVICE) surface while iterating.
-            return collect(raw)
-        except OSError as e:
-            raise QueryError(" ".join(str(e).split())[:300]) from e
 
     def _run(self, text: str, bindings: Mapping[str, Term]) -> Native:
         """*text* with its parameters as one VALUES row at the top of its WHERE group.

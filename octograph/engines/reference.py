@@ -11,6 +11,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql import prepareQuery
 
 from octograph.errors import QueryError
+from octograph.formats import Format
 from octograph.namespaces import PREFIXES
 from octograph.sparql.results import Results, Term
 
@@ -67,6 +68,13 @@ class RdflibEngine:
 
     def query(self, text: str, bindings: Mapping[str, Term]) -> Results:
         return _run(self.dataset, text, bindings)
+
+    def write(
+        self, text: str, bindings: Mapping[str, Term], fmt: Format
+    ) -> tuple[bytes, bool | None] | None:
+        """None: octograph's writers write what rdflib answers, in the forms Oxigraph gives
+        its terms (rdflib's own writers differ in the forms of numbers and booleans)."""
+        return None
 
     def select(self, text: str) -> Iterator[dict[str, Term | None]]:
         result = self.dataset.query(text, initNs=PREFIXES)

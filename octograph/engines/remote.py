@@ -16,6 +16,7 @@ from octograph.engines.rewrite import (
     rewrite,
 )
 from octograph.errors import StoreError
+from octograph.formats import Format
 from octograph.namespaces import PREFIXES
 from octograph.sparql.results import Results, Term
 
@@ -51,6 +52,13 @@ class RemoteEngine:
         except (RuntimeError, OSError):
             pass  # an evaluation matter (e.g. SERVICE): the server has the last word
         return to_results(self._send(text, bindings))
+
+    def write(
+        self, text: str, bindings: Mapping[str, Term], fmt: Format
+    ) -> tuple[bytes, bool | None] | None:
+        """None: a server's bytes are not what octograph would write (its literals' forms
+        differ); octograph's writers write the canonical answer ``query`` gives."""
+        return None
 
     def select(self, text: str) -> list[dict[str, Term | None]]:
         raw = self._send(text, {})

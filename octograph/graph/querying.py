@@ -25,9 +25,20 @@ if TYPE_CHECKING:
     from typing import Any
 
     from octograph.engines.base import Solution
+    from octograph.formats import Format
     from octograph.graph.load import KnowledgeGraph
 
-__all__ = ["add_labels", "add_why", "resolve_param", "run", "run_named", "select", "stats"]
+__all__ = [
+    "add_labels",
+    "add_why",
+    "bind_named",
+    "resolve_param",
+    "run",
+    "run_named",
+    "select",
+    "stats",
+    "write_answer",
+]
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREFLABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -299,6 +310,16 @@ def run_named(
     kg: KnowledgeGraph, name: str, params: Mapping[str, object] | None = None, **options: Any
 ) -> Results:
     """Run named question *name*, filling unset parameters with their defaults."""
+    sparql, values = bind_named(name, params)
+    return run(kg, sparql, values, **options)
+
+
+def bind_named(name: str, params: Mapping[str, object] | None) -> tuple[str, dict[str, object]]:
+    """The SPARQL of named question *name* and its parameters, unset ones at their defaults.
+
+    Raises:
+        QueryError: no such question, a parameter it does not take, or one it needs unset.
+    """
     question = get_question(name)
     known = {p.name for p in question.params}
     unknown = sorted(set(params or {}) - known)
@@ -315,7 +336,23 @@ def run_named(
             values[p.name] = p.default
         else:
             raise QueryError(f"named question {name!r} needs --param {p.name}=...")
-    return run(kg, question.sparql, values, **options)
+    return question.sparql, values
+
+
+def write_answer(
+    kg: KnowledgeGraph,
+    text: str,
+    params: Mapping[str, object] | None,
+    fmt: Format,
+    *,
+    allow_federation: bool = False,
+) -> tuple[bytes, bool | None] | None:
+    """The answer to *text* in the results format *fmt*, written by the engine's own writer
+    (pyoxigraph's serialisers on Oxigraph), with the ASK answer if it is one; None where the
+    engine has no writer of its own for it (then ``run`` and octograph's writers answer)."""
+    _check_dataset(kg, text, allow_federation)
+    bindings = {name: resolve_param(kg, value) for name, value in (params or {}).items()}
+    return kg.engine.write(text, bindings, fmt)
 
 
 def stats(kg: KnowledgeGraph) -> dict[str, Any]:
