@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page
 
 from octograph.errors import OutputError
 from octograph.view.page import GraphView, build_view, category_color
+from octograph.view.palette import category_style
 from octograph.view.render import csp_hash
 
 ENTITY = "https://example.org/report/entity/"
@@ -179,31 +180,32 @@ def test_many_parallel_edges_get_distinct_curves() -> None:
 
 def test_category_colours_are_fixed_and_stable(view: GraphView) -> None:
     assert [c.name for c in view.categories] == [
-        "Threat", "Remedy", "Instrument", "Stakeholder", "Value", "Event", "Tension", "KeyMessage",
+        "KeyMessage", "Threat", "Remedy", "Instrument", "Stakeholder", "Value", "Tension", "Event",
     ]  # fmt: skip
-    colours = {c.name: c.color for c in view.categories}
-    assert colours["Threat"] == "#d62728"
-    assert len(set(colours.values())) == len(colours)
-    # A category the palette does not know keeps its colour whatever else is in the graph.
+    looks = {c.name: (c.color, c.shape) for c in view.categories}
+    assert looks["Threat"] == category_style("Threat") == ("#ed0a01", "triangle")
+    assert len(set(looks.values())) == len(looks)
+    # A category the palette does not know keeps its look whatever else is in the graph.
     alone = nx.MultiDiGraph()
     alone.add_node("x", label="x", category="Zebra")
     crowded = report_graph()
     crowded.add_node("y", label="y", category="Zebra")
     assert (
-        {c.name: c.color for c in build_view(alone).categories}["Zebra"]
-        == {c.name: c.color for c in build_view(crowded).categories}["Zebra"]
-        == category_color("Zebra")
+        {c.name: (c.color, c.shape) for c in build_view(alone).categories}["Zebra"]
+        == {c.name: (c.color, c.shape) for c in build_view(crowded).categories}["Zebra"]
+        == category_style("Zebra")
     )
 
 
-def test_other_categories_get_distinct_colours() -> None:
+def test_other_categories_get_distinct_looks() -> None:
     graph = nx.MultiDiGraph()
     names = ["Conference", "Example", "Figure", "Place", "Project", "Report", "Zebra", "Yak"]
     for name in names:
         graph.add_node(name, label=name, category=name)
-    colours = [c.color for c in build_view(graph).categories]
-    assert len(set(colours)) == len(names)
-    assert not set(colours) & {category_color(c) for c in ("Threat", "Remedy", "Tension")}
+    for name in ("Threat", "Remedy", "Tension"):
+        graph.add_node(name, label=name, category=name)
+    looks = [(c.color, c.shape) for c in build_view(graph).categories]
+    assert len(set(looks)) == len(names) + 3
 
 
 def test_predicates_are_listed_once_with_counts(view: GraphView) -> None:
@@ -540,7 +542,7 @@ def test_clicking_an_edge_shows_its_quote(page: Page, view: GraphView, tmp_path:
     assert page.locator("#og-panel .og-quote").all_inner_texts() == [
         "\u00b67 \u201cLaw enforcement relies on the Budapest Convention.\u201d"
     ]
-    assert "Law enforcement" in page.inner_text("#og-panel .og-ends")
+    assert page.inner_text("#og-panel .og-sentence") == "Law enforcement uses Budapest Convention"
     assert log.errors == []
 
 
@@ -561,8 +563,12 @@ def test_clicking_a_node_lists_its_links(page: Page, view: GraphView, tmp_path: 
     text = page.inner_text("#og-panel")
     assert "Instrument" in text
     assert "The 2001 convention." in text
-    assert "Outgoing (1)" in text
-    assert "Incoming (2)" in text
+    # Links grouped by relation and direction, each said as a sentence.
+    assert page.locator("#og-panel h3").all_inner_texts() == [
+        "addresses (1)", "Stakeholder uses this (1)", "Key message about this (1)",
+    ]  # fmt: skip
+    assert "Budapest Convention addresses Ransomware" in text
+    assert "Law enforcement uses Budapest Convention" in text
     assert "\u00b630 \u201cCooperation needs the treaty.\u201d" in text
     assert "\u00b631 \u201cStates should ratify it.\u201d" in text
     # The other end of a link is a button that moves to that node.
@@ -585,6 +591,9 @@ def test_filters_hide_and_show_nodes_and_edges(
     # Search skips hidden nodes.
     assert page.evaluate("window.octographView.focus('ransomware')") is None
     page.check("#og-categories input[value='Threat']")
+    # The links are folded away, by the family of the node they start from.
+    page.click("#og-links > summary")
+    page.click("#og-predicates summary:text('From remedies')")
     page.uncheck(f"#og-predicates input[value='{ONTOLOGY}addresses']")
     assert _drawn(page) == {
         "nodes": graph.number_of_nodes(),
