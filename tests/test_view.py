@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import errno
 import html
+import itertools
 import json
 import os
 import random
@@ -688,3 +689,174 @@ def test_the_report_view_draws_everything_and_quotes_the_report(page: Page, tmp_
     page.screenshot(path=str(ARTIFACTS / "report-view.png"))
     assert log.errors == []
     assert log.remote_requests() == []
+
+
+# -- settled and legible: what chromium draws at the first zoom --------------------------------
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+# Every label vis-network draws at the current zoom, as (id, left, top, width, height) in
+# canvas units: a node's or an edge's label is drawn when its labelModule is visible.
+_DRAWN_LABELS = """() => {
+    const body = window.octographView.network.body;
+    const boxes = [];
+    for (const [ids, items] of [[body.nodeIndices, body.nodes], [body.edgeIndices, body.edges]]) {
+        for (const id of ids) {
+            const label = items[id].labelModule;
+            if (label.visible()) {
+                boxes.push([String(id), label.size.left, label.size.top, label.size.width,
+                            label.size.height]);
+            }
+        }
+    }
+    return boxes;
+}"""
+
+
+def _overlapping_labels(page: Page) -> list[tuple[str, str]]:
+    boxes = page.evaluate(_DRAWN_LABELS)
+    assert boxes, "no label is drawn at all"
+    return [
+        (a[0], b[0])
+        for a, b in itertools.combinations(boxes, 2)
+        if min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) > 0.5
+        and min(a[2] + a[4], b[2] + b[4]) - max(a[2], b[2]) > 0.5
+    ]
+
+
+@pytest.fixture(scope="module")
+def report_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled report's pages: the full view, each message's, and the maps."""
+    from octograph import load
+
+    kg = load()
+    folder = tmp_path_factory.mktemp("report")
+    pages = {
+        "full": build_view(kg.to_networkx(), title="Octopus Conference 2019").write(
+            folder / "full.html"
+        ),
+        "map": build_view(kg.to_networkx(), title="Octopus Conference 2019: message map",
+                          mode="map").write(folder / "map.html"),
+    }  # fmt: skip
+    for n in range(1, 10):
+        graph = kg.to_networkx(message=n)
+        pages[f"message-{n}"] = build_view(graph, title=f"Key message {n}").write(
+            folder / f"m{n}.html"
+        )
+        pages[f"map-{n}"] = build_view(graph, title=f"Key message {n}", mode="map").write(
+            folder / f"map{n}.html"
+        )
+    return pages
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "name",
+    ["full", "map", *(f"message-{n}" for n in range(1, 10)), *(f"map-{n}" for n in range(1, 10))],
+)
+def test_no_two_labels_overlap_at_the_first_zoom(
+    page: Page, report_pages: dict[str, Path], name: str
+) -> None:
+    log = _open(page, report_pages[name])
+    assert _overlapping_labels(page) == []
+    # Key messages are always labelled.
+    messages = page.evaluate(
+        """() => Object.values(window.octographView.network.body.nodes)
+            .filter((n) => n.options.shape === "square" && !n.options.hidden)
+            .map((n) => n.labelModule.visible())"""
+    )
+    assert messages
+    assert all(messages)
+    assert log.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["full", "map", "message-2"])
+def test_the_page_opens_at_rest(page: Page, report_pages: dict[str, Path], name: str) -> None:
+    _open(page, report_pages[name])
+    look = "(() => { const v = window.octographView.network; " \
+        "return [v.getPositions(), v.getScale(), v.getViewPosition()]; })()"  # fmt: skip
+    first = page.evaluate(look)
+    page.wait_for_timeout(2_000)
+    assert page.evaluate(look) == first
+    assert page.evaluate("window.octographView.network.physics.physicsEnabled") is False
+
+
+@pytest.mark.browser
+def test_the_map_toggle_switches_pictures_and_keeps_quotes(
+    page: Page, report_pages: dict[str, Path]
+) -> None:
+    log = _open(page, report_pages["message-2"])
+    before = _drawn(page)
+    page.click("#og-map")
+    assert page.get_attribute("body", "data-mode") == "map"
+    on_map = _drawn(page)
+    assert 0 < on_map["nodes"] < before["nodes"]  # values and tensions are not on the map
+    assert _overlapping_labels(page) == []
+    # Every edge on the map still opens its quote.
+    edge = page.evaluate("window.octographView.network.body.edgeIndices[0]")
+    point = page.evaluate("id => window.octographView.edgeCenter(id)", edge)
+    box = page.locator("#og-network").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert page.get_attribute("#og-panel", "data-kind") == "edge"
+    assert page.locator("#og-panel .og-quote").count() >= 1
+    page.click("#og-map")
+    assert _drawn(page) == before
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_selecting_a_node_dims_the_rest_and_speaks_english(
+    page: Page, report_pages: dict[str, Path]
+) -> None:
+    log = _open(page, report_pages["message-2"])
+    chosen = page.evaluate("window.octographView.focus('Key message 2')")
+    assert chosen is not None
+    opacity = page.evaluate(
+        """() => Object.fromEntries(window.octographView.nodes.get()
+            .map((n) => [n.id, n.opacity === undefined ? 1 : n.opacity]))"""
+    )
+    assert opacity[chosen] == 1
+    assert 0 < sum(1 for o in opacity.values() if o < 1) < len(opacity)
+    text = page.inner_text("#og-panel")
+    assert "identifies the threat (3)" in text
+    assert "Key message 2: interference with elections and disinformation identifies the " \
+        "threat interference with elections" in text  # fmt: skip
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_hedged_and_required_links_are_dashed_and_thick(page: Page, tmp_path: Path) -> None:
+    from test_view_look import _hedged_graph
+
+    log = _open(page, build_view(_hedged_graph()).write(tmp_path / "hedged.html"))
+    drawn = page.evaluate(
+        """() => Object.values(window.octographView.network.body.edges).map((e) => [
+            window.octographView.edges.get(e.id).id, e.options.dashes, e.options.width])"""
+    )
+    looks = {
+        e["label"]: (bool(d), w)
+        for (i, d, w), e in zip(drawn, build_view(_hedged_graph()).edges, strict=True)
+    }
+    assert looks["identifiesThreat"] == (False, 1)
+    assert looks["addresses"][0] is True
+    assert looks["uses"][1] >= 3
+    legend = page.locator("#og-modalities .og-line-key").evaluate_all(
+        "rows => rows.map((r) => r.dataset.modality)"
+    )
+    assert legend == ["states", "may", "likely", "should", "must"]
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_screenshots_for_the_readme(chromium: Browser, report_pages: dict[str, Path]) -> None:
+    """The pictures in the README's "The graph view" come from here, not from a hand."""
+    DOCS.mkdir(exist_ok=True)
+    for name, shot in [("full", "report-view.png"), ("message-2", "message-view.png"),
+                       ("map", "message-map.png"), ("map-2", "message-map-2.png")]:  # fmt: skip
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        _open(page, report_pages[name])
+        page.screenshot(path=str(DOCS / shot))
+        context.close()

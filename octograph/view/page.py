@@ -61,6 +61,9 @@ NODE_LABEL_LIMIT = 2000
 
 
 MAP_NODE_SIZE = 12.0  # every node's radius on the message map
+# Always labelled, with the hubs. Labelling the threats and instruments too was tried: the
+# picture then fits the screen only at about 8 px a label, faded and unreadable.
+_ALWAYS = frozenset({"KeyMessage"})
 
 # The heading of a group of links in the legend, by the family of the nodes they start from.
 _FROM = {
@@ -310,7 +313,7 @@ def _fonts(
     readable when the whole graph is on screen; the others' labels come as one zooms in."""
     hubs = set(sorted(nodes, key=lambda n: (-degree[n], n))[: max(5, len(nodes) // 12)])
     return {
-        n: BIG_FONT if category[n] == "KeyMessage" or (n in hubs and degree[n] > 2) else SMALL_FONT
+        n: BIG_FONT if category[n] in _ALWAYS or (n in hubs and degree[n] > 2) else SMALL_FONT
         for n in nodes
     }
 
