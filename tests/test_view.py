@@ -860,3 +860,20 @@ def test_screenshots_for_the_readme(chromium: Browser, report_pages: dict[str, P
         _open(page, report_pages[name])
         page.screenshot(path=str(DOCS / shot))
         context.close()
+
+
+@pytest.mark.browser
+def test_a_deflated_page_draws_everything(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("octograph.view.pack.PACK_BYTES", 1_000)
+    view = build_view(report_graph())
+    html_text = view.to_html()
+    assert '"packed"' in html_text
+    path = tmp_path / "packed.html"
+    path.write_text(html_text, encoding="utf-8")
+    log = _open(page, path)
+    assert _drawn(page) == {"nodes": len(view.nodes), "edges": len(view.edges)}
+    assert page.evaluate("window.octographView.focus('Offline backups')") == ENTITY + "backups"
+    assert log.errors == []
+    assert log.remote_requests() == []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import re
+import zlib
 from pathlib import Path
 
 import networkx as nx
@@ -90,7 +93,11 @@ def test_hedged_and_required_edges_are_drawn_apart_from_facts() -> None:
     for demand in ("must", "should"):
         assert float(MODALITY_STYLES[demand]["width"]) >= 2 * float(fact["width"])  # type: ignore[arg-type]
     data = view._page_data()
-    assert [row[6] for row in data["edges"]] == [e["modality"] for e in view.edges]
+    # A row names its modality by position, and leaves out a plain statement's.
+    names = data["modalityNames"]
+    assert names[0] == "states"
+    drawn = [names[row[6]] if len(row) > 6 else "states" for row in data["edges"]]
+    assert drawn == [e["modality"] for e in view.edges]
     assert data["modalities"] == MODALITY_STYLES
 
 
@@ -206,3 +213,23 @@ def test_the_server_graph_page_has_the_site_navigation() -> None:
     assert ("/mounted/graph", ' aria-current="page"', "Graph") in links
     assert ("/mounted/query", "", "Query") in links
     assert "vis.Network" in page
+
+
+def test_a_big_page_is_deflated_and_a_small_one_stays_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_view import synthetic_graph
+
+    # A smaller threshold than the real one, so that the test's graph is "big".
+    monkeypatch.setattr("octograph.view.pack.PACK_BYTES", 100_000)
+    small = build_view(_hedged_graph()).to_html()
+    assert '"packed"' not in small
+    assert '"labels":["identifiesThreat",' in small  # plain JSON, as it was
+    big = build_view(synthetic_graph(3_000, 9_000)).write(tmp_path / "big.html")
+    text = big.read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="og-data">(.*?)</script>', text, re.S)
+    assert block is not None
+    packed = json.loads(block.group(1))["packed"]
+    data = json.loads(zlib.decompress(base64.b64decode(packed), -15))
+    assert len(data["nodes"]) == 3_000
+    assert len(data["edges"]) == 9_000

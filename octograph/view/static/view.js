@@ -2,22 +2,35 @@
 // Inlined into the page and allowed by its hash in the Content-Security-Policy.
 // Every text from the data reaches the DOM through textContent or an attribute property,
 // never innerHTML, so labels and quotes are always shown as text.
-(function () {
+// A big graph's data comes deflated (octograph/view/pack.py): inflate it with the browser's
+// own DecompressionStream, which fetches nothing.
+async function octographData() {
+  const block = JSON.parse(document.getElementById("og-data").textContent);
+  if (block.packed === undefined) return block;
+  const binary = atob(block.packed);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  return JSON.parse(await new Response(stream).text());
+}
+
+octographData().then((data) => {
   "use strict";
-  const data = JSON.parse(document.getElementById("og-data").textContent);
   // Unpack the tables written by GraphView._page_data (octograph/view/page.py); edge ids are
   // "e" + position, as there.
   const passages = data.passages.map(([number, quote]) => ({ number, quote }));
+  // Rows end early where their last values are the defaults (pack.trim in Python).
   data.nodes = data.nodes.map(
-    ([id, label, c, size, degree, x, y, description, iri, font, mx, my]) => ({
+    ([id, label, c, size, degree, x, y, description, iri, font = data.map.font, mx = null,
+      my = null]) => ({
       id, label, category: data.categories[c].name, color: data.categories[c].color,
       shape: data.categories[c].shape, size, degree, x, y, description, iri: iri || id, font,
       mx, my,
     }));
-  data.edges = data.edges.map(([from, to, p, label, quotes, smooth, modality], i) => ({
+  data.edges = data.edges.map(([from, to, p, label, quotes, smooth = 0, m = 0], i) => ({
     id: "e" + i, from: data.nodes[from].id, to: data.nodes[to].id,
     predicate: data.predicates[p].iri, label: data.labels[label],
-    passages: quotes.map((k) => passages[k]), smooth, modality,
+    passages: quotes.map((k) => passages[k]), smooth, modality: data.modalityNames[m],
   }));
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const edgeById = new Map(data.edges.map((e) => [e.id, e]));
@@ -52,7 +65,7 @@
   const nodes = new vis.DataSet(data.nodes.map((n) => {
     const item = { id: n.id, color: n.color, size: n.size, x: n.x, y: n.y, shape: n.shape };
     if (!data.lazyNodeLabels) item.label = wrap(n.label);
-    if (n.font) item.font = { size: n.font };
+    if (n.font !== data.map.font) item.font = { size: n.font };
     return item;
   }));
   const edges = new vis.DataSet(data.edges.map((e) => {
@@ -488,4 +501,4 @@
   window.octographView = {
     network, nodes, edges, focus, edgeCenter, drawn, selectNode, place, highlight,
   };
-})();
+});
