@@ -109,7 +109,9 @@ def _separate(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> np.nd
         x, y = xy[:, 0], xy[:, 1]
         dx = np.minimum.outer(x + half, x + half) - np.maximum.outer(x - half, x - half) + _GAP
         dy = np.minimum.outer(y + down, y + down) - np.maximum.outer(y - up, y - up) + _GAP
-        clash = (dx > 0) & (dy > 0) & upper
+        # Done when no two boxes come nearer than half the gap (pushing for the full gap
+        # makes neighbours chase each other without end).
+        clash = (dx > _GAP / 2) & (dy > _GAP / 2) & upper
         if not clash.any():
             break
         i, j = np.nonzero(clash)
