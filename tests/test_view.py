@@ -767,6 +767,12 @@ def test_no_two_labels_overlap_at_the_first_zoom(
     )
     assert messages
     assert all(messages)
+    if name.startswith("map-"):  # one message's map fits one screen with every label drawn
+        unlabelled = page.evaluate(
+            """() => Object.values(window.octographView.network.body.nodes)
+                .filter((n) => !n.options.hidden && !n.labelModule.visible()).map((n) => n.id)"""
+        )
+        assert unlabelled == []
     assert log.errors == []
 
 
@@ -877,3 +883,16 @@ def test_a_deflated_page_draws_everything(
     assert page.evaluate("window.octographView.focus('Offline backups')") == ENTITY + "backups"
     assert log.errors == []
     assert log.remote_requests() == []
+
+
+@pytest.mark.browser
+def test_the_map_greys_out_the_categories_it_does_not_draw(
+    page: Page, report_pages: dict[str, Path]
+) -> None:
+    _open(page, report_pages["map-2"])
+    absent = page.locator("#og-categories label.og-absent input").evaluate_all(
+        "inputs => inputs.map((i) => i.value)"
+    )
+    assert absent == ["Value", "Tension"]
+    page.click("#og-map")
+    assert page.locator("#og-categories label.og-absent").count() == 0

@@ -39,6 +39,7 @@ _GAP = 8.0  # canvas units kept free between two boxes
 # Labels are wide and short, so pushing along y is cheap and would stack the picture into a
 # tall column; preferring x up to this ratio keeps it about as wide as a screen.
 _X_BIAS = 1.8
+_SCREEN_RATIO = 1.45
 # The map's columns, left to right: what a message identifies, proposes, who acts, on what.
 MAP_COLUMNS = ("KeyMessage", "Threat", "Remedy", "Stakeholder", "Instrument")
 
@@ -176,17 +177,18 @@ def _barycentre(
 
 
 def _rows_for_screen(columns: Sequence[Sequence[str]], boxes: Mapping[str, Box]) -> int:
-    """How many nodes a column holds before it folds: the count whose map is nearest 16:10."""
+    """How many nodes a column holds before it folds: the count that lets the map be drawn
+    largest on a screen about 1.45 times wider than tall (the page beside its legend)."""
     tallest = max((len(c) for c in columns), default=1) or 1
     step = max((b.up + b.down + _GAP * 2 for b in boxes.values()), default=1.0)
-    best, best_gap = tallest, math.inf
-    for rows in range(3, tallest + 1):
+    best, best_scale = tallest, 0.0
+    for rows in range(tallest, 0, -1):  # from no fold down: a tie keeps fewer folds
         width = sum(
             math.ceil(len(c) / rows) * (2 * max(boxes[n].half for n in c) + _GAP * 6)
             for c in columns
             if c
         )
-        gap = abs(math.log(width / (rows * step) / 1.6))
-        if gap < best_gap:
-            best, best_gap = rows, gap
+        scale = min(_SCREEN_RATIO / width, 1 / (rows * step))
+        if scale > best_scale:
+            best, best_scale = rows, scale
     return best

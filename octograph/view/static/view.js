@@ -439,11 +439,16 @@ octographData().then((data) => {
     })));
     nodeHidden.forEach((_, k) => nodeHidden.set(k, null));  // recompute every node
     applyFilters();
+    // The legend greys out the categories the map does not draw (values, events...).
+    for (const input of categoryBox.querySelectorAll("input")) {
+      input.parentElement.classList.toggle("og-absent", which === "map" && !onMapCategories.has(input.value));
+    }
     mapButton.textContent = which === "map" ? "Network" : "Message map";
     mapButton.setAttribute("aria-pressed", which === "map" ? "true" : "false");
     document.body.dataset.mode = which;
     fitView();
   }
+  const onMapCategories = new Set(data.nodes.filter((n) => n.mx !== null).map((n) => n.category));
   const mapButton = document.getElementById("og-map");
   mapButton.hidden = !data.hasMap;
   mapButton.addEventListener("click", () => place(mode === "map" ? "network" : "map"));
