@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import errno
 import html
+import itertools
 import json
 import os
 import random
@@ -22,6 +23,7 @@ from playwright.sync_api import Browser, Page
 
 from octograph.errors import OutputError
 from octograph.view.page import GraphView, build_view, category_color
+from octograph.view.palette import category_style
 from octograph.view.render import csp_hash
 
 ENTITY = "https://example.org/report/entity/"
@@ -179,31 +181,32 @@ def test_many_parallel_edges_get_distinct_curves() -> None:
 
 def test_category_colours_are_fixed_and_stable(view: GraphView) -> None:
     assert [c.name for c in view.categories] == [
-        "Threat", "Remedy", "Instrument", "Stakeholder", "Value", "Event", "Tension", "KeyMessage",
+        "KeyMessage", "Threat", "Remedy", "Instrument", "Stakeholder", "Value", "Tension", "Event",
     ]  # fmt: skip
-    colours = {c.name: c.color for c in view.categories}
-    assert colours["Threat"] == "#d62728"
-    assert len(set(colours.values())) == len(colours)
-    # A category the palette does not know keeps its colour whatever else is in the graph.
+    looks = {c.name: (c.color, c.shape) for c in view.categories}
+    assert looks["Threat"] == category_style("Threat") == ("#ed0a01", "triangle")
+    assert len(set(looks.values())) == len(looks)
+    # A category the palette does not know keeps its look whatever else is in the graph.
     alone = nx.MultiDiGraph()
     alone.add_node("x", label="x", category="Zebra")
     crowded = report_graph()
     crowded.add_node("y", label="y", category="Zebra")
     assert (
-        {c.name: c.color for c in build_view(alone).categories}["Zebra"]
-        == {c.name: c.color for c in build_view(crowded).categories}["Zebra"]
-        == category_color("Zebra")
+        {c.name: (c.color, c.shape) for c in build_view(alone).categories}["Zebra"]
+        == {c.name: (c.color, c.shape) for c in build_view(crowded).categories}["Zebra"]
+        == category_style("Zebra")
     )
 
 
-def test_other_categories_get_distinct_colours() -> None:
+def test_other_categories_get_distinct_looks() -> None:
     graph = nx.MultiDiGraph()
     names = ["Conference", "Example", "Figure", "Place", "Project", "Report", "Zebra", "Yak"]
     for name in names:
         graph.add_node(name, label=name, category=name)
-    colours = [c.color for c in build_view(graph).categories]
-    assert len(set(colours)) == len(names)
-    assert not set(colours) & {category_color(c) for c in ("Threat", "Remedy", "Tension")}
+    for name in ("Threat", "Remedy", "Tension"):
+        graph.add_node(name, label=name, category=name)
+    looks = [(c.color, c.shape) for c in build_view(graph).categories]
+    assert len(set(looks)) == len(names) + 3
 
 
 def test_predicates_are_listed_once_with_counts(view: GraphView) -> None:
@@ -540,7 +543,7 @@ def test_clicking_an_edge_shows_its_quote(page: Page, view: GraphView, tmp_path:
     assert page.locator("#og-panel .og-quote").all_inner_texts() == [
         "\u00b67 \u201cLaw enforcement relies on the Budapest Convention.\u201d"
     ]
-    assert "Law enforcement" in page.inner_text("#og-panel .og-ends")
+    assert page.inner_text("#og-panel .og-sentence") == "Law enforcement uses Budapest Convention"
     assert log.errors == []
 
 
@@ -561,8 +564,12 @@ def test_clicking_a_node_lists_its_links(page: Page, view: GraphView, tmp_path: 
     text = page.inner_text("#og-panel")
     assert "Instrument" in text
     assert "The 2001 convention." in text
-    assert "Outgoing (1)" in text
-    assert "Incoming (2)" in text
+    # Links grouped by relation and direction, each said as a sentence.
+    assert page.locator("#og-panel h3").all_inner_texts() == [
+        "addresses (1)", "Stakeholder uses this (1)", "Key message about this (1)",
+    ]  # fmt: skip
+    assert "Budapest Convention addresses Ransomware" in text
+    assert "Law enforcement uses Budapest Convention" in text
     assert "\u00b630 \u201cCooperation needs the treaty.\u201d" in text
     assert "\u00b631 \u201cStates should ratify it.\u201d" in text
     # The other end of a link is a button that moves to that node.
@@ -585,6 +592,9 @@ def test_filters_hide_and_show_nodes_and_edges(
     # Search skips hidden nodes.
     assert page.evaluate("window.octographView.focus('ransomware')") is None
     page.check("#og-categories input[value='Threat']")
+    # The links are folded away, by the family of the node they start from.
+    page.click("#og-links > summary")
+    page.click("#og-predicates summary:text('From remedies')")
     page.uncheck(f"#og-predicates input[value='{ONTOLOGY}addresses']")
     assert _drawn(page) == {
         "nodes": graph.number_of_nodes(),
@@ -679,3 +689,210 @@ def test_the_report_view_draws_everything_and_quotes_the_report(page: Page, tmp_
     page.screenshot(path=str(ARTIFACTS / "report-view.png"))
     assert log.errors == []
     assert log.remote_requests() == []
+
+
+# -- settled and legible: what chromium draws at the first zoom --------------------------------
+
+DOCS = Path(__file__).parent.parent / "docs"
+
+# Every label vis-network draws at the current zoom, as (id, left, top, width, height) in
+# canvas units: a node's or an edge's label is drawn when its labelModule is visible.
+_DRAWN_LABELS = """() => {
+    const body = window.octographView.network.body;
+    const boxes = [];
+    for (const [ids, items] of [[body.nodeIndices, body.nodes], [body.edgeIndices, body.edges]]) {
+        for (const id of ids) {
+            const label = items[id].labelModule;
+            if (label.visible()) {
+                boxes.push([String(id), label.size.left, label.size.top, label.size.width,
+                            label.size.height]);
+            }
+        }
+    }
+    return boxes;
+}"""
+
+
+def _overlapping_labels(page: Page) -> list[tuple[str, str]]:
+    boxes = page.evaluate(_DRAWN_LABELS)
+    assert boxes, "no label is drawn at all"
+    return [
+        (a[0], b[0])
+        for a, b in itertools.combinations(boxes, 2)
+        if min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]) > 0.5
+        and min(a[2] + a[4], b[2] + b[4]) - max(a[2], b[2]) > 0.5
+    ]
+
+
+@pytest.fixture(scope="module")
+def report_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The bundled report's pages: the full view, each message's, and the maps."""
+    from octograph import load
+
+    kg = load()
+    folder = tmp_path_factory.mktemp("report")
+    pages = {
+        "full": build_view(kg.to_networkx(), title="Octopus Conference 2019").write(
+            folder / "full.html"
+        ),
+        "map": build_view(kg.to_networkx(), title="Octopus Conference 2019: message map",
+                          mode="map").write(folder / "map.html"),
+    }  # fmt: skip
+    for n in range(1, 10):
+        graph = kg.to_networkx(message=n)
+        pages[f"message-{n}"] = build_view(graph, title=f"Key message {n}").write(
+            folder / f"m{n}.html"
+        )
+        pages[f"map-{n}"] = build_view(graph, title=f"Key message {n}", mode="map").write(
+            folder / f"map{n}.html"
+        )
+    return pages
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "name",
+    ["full", "map", *(f"message-{n}" for n in range(1, 10)), *(f"map-{n}" for n in range(1, 10))],
+)
+def test_no_two_labels_overlap_at_the_first_zoom(
+    page: Page, report_pages: dict[str, Path], name: str
+) -> None:
+    log = _open(page, report_pages[name])
+    assert _overlapping_labels(page) == []
+    # Key messages are always labelled.
+    messages = page.evaluate(
+        """() => Object.values(window.octographView.network.body.nodes)
+            .filter((n) => n.options.shape === "square" && !n.options.hidden)
+            .map((n) => n.labelModule.visible())"""
+    )
+    assert messages
+    assert all(messages)
+    if name.startswith("map-"):  # one message's map fits one screen with every label drawn
+        unlabelled = page.evaluate(
+            """() => Object.values(window.octographView.network.body.nodes)
+                .filter((n) => !n.options.hidden && !n.labelModule.visible()).map((n) => n.id)"""
+        )
+        assert unlabelled == []
+    assert log.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["full", "map", "message-2"])
+def test_the_page_opens_at_rest(page: Page, report_pages: dict[str, Path], name: str) -> None:
+    _open(page, report_pages[name])
+    look = "(() => { const v = window.octographView.network; " \
+        "return [v.getPositions(), v.getScale(), v.getViewPosition()]; })()"  # fmt: skip
+    first = page.evaluate(look)
+    page.wait_for_timeout(2_000)
+    assert page.evaluate(look) == first
+    assert page.evaluate("window.octographView.network.physics.physicsEnabled") is False
+
+
+@pytest.mark.browser
+def test_the_map_toggle_switches_pictures_and_keeps_quotes(
+    page: Page, report_pages: dict[str, Path]
+) -> None:
+    log = _open(page, report_pages["message-2"])
+    before = _drawn(page)
+    page.click("#og-map")
+    assert page.get_attribute("body", "data-mode") == "map"
+    on_map = _drawn(page)
+    assert 0 < on_map["nodes"] < before["nodes"]  # values and tensions are not on the map
+    assert _overlapping_labels(page) == []
+    # Every edge on the map still opens its quote.
+    edge = page.evaluate("window.octographView.network.body.edgeIndices[0]")
+    point = page.evaluate("id => window.octographView.edgeCenter(id)", edge)
+    box = page.locator("#og-network").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+    assert page.get_attribute("#og-panel", "data-kind") == "edge"
+    assert page.locator("#og-panel .og-quote").count() >= 1
+    page.click("#og-map")
+    assert _drawn(page) == before
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_selecting_a_node_dims_the_rest_and_speaks_english(
+    page: Page, report_pages: dict[str, Path]
+) -> None:
+    log = _open(page, report_pages["message-2"])
+    chosen = page.evaluate("window.octographView.focus('Key message 2')")
+    assert chosen is not None
+    opacity = page.evaluate(
+        """() => Object.fromEntries(window.octographView.nodes.get()
+            .map((n) => [n.id, n.opacity === undefined ? 1 : n.opacity]))"""
+    )
+    assert opacity[chosen] == 1
+    assert 0 < sum(1 for o in opacity.values() if o < 1) < len(opacity)
+    text = page.inner_text("#og-panel")
+    assert "identifies the threat (3)" in text
+    assert "Key message 2: interference with elections and disinformation identifies the " \
+        "threat interference with elections" in text  # fmt: skip
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_hedged_and_required_links_are_dashed_and_thick(page: Page, tmp_path: Path) -> None:
+    from test_view_look import _hedged_graph
+
+    log = _open(page, build_view(_hedged_graph()).write(tmp_path / "hedged.html"))
+    drawn = page.evaluate(
+        """() => Object.values(window.octographView.network.body.edges).map((e) => [
+            window.octographView.edges.get(e.id).id, e.options.dashes, e.options.width])"""
+    )
+    looks = {
+        e["label"]: (bool(d), w)
+        for (i, d, w), e in zip(drawn, build_view(_hedged_graph()).edges, strict=True)
+    }
+    assert looks["identifiesThreat"] == (False, 1)
+    assert looks["addresses"][0] is True
+    assert looks["uses"][1] >= 3
+    legend = page.locator("#og-modalities .og-line-key").evaluate_all(
+        "rows => rows.map((r) => r.dataset.modality)"
+    )
+    assert legend == ["states", "may", "likely", "should", "must"]
+    assert log.errors == []
+
+
+@pytest.mark.browser
+def test_screenshots_for_the_readme(chromium: Browser, report_pages: dict[str, Path]) -> None:
+    """The pictures in the README's "The graph view" come from here, not from a hand."""
+    DOCS.mkdir(exist_ok=True)
+    for name, shot in [("full", "report-view.png"), ("message-2", "message-view.png"),
+                       ("map", "message-map.png"), ("map-2", "message-map-2.png")]:  # fmt: skip
+        context = chromium.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        _open(page, report_pages[name])
+        page.screenshot(path=str(DOCS / shot))
+        context.close()
+
+
+@pytest.mark.browser
+def test_a_deflated_page_draws_everything(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("octograph.view.pack.PACK_BYTES", 1_000)
+    view = build_view(report_graph())
+    html_text = view.to_html()
+    assert '"packed"' in html_text
+    path = tmp_path / "packed.html"
+    path.write_text(html_text, encoding="utf-8")
+    log = _open(page, path)
+    assert _drawn(page) == {"nodes": len(view.nodes), "edges": len(view.edges)}
+    assert page.evaluate("window.octographView.focus('Offline backups')") == ENTITY + "backups"
+    assert log.errors == []
+    assert log.remote_requests() == []
+
+
+@pytest.mark.browser
+def test_the_map_greys_out_the_categories_it_does_not_draw(
+    page: Page, report_pages: dict[str, Path]
+) -> None:
+    _open(page, report_pages["map-2"])
+    absent = page.locator("#og-categories label.og-absent input").evaluate_all(
+        "inputs => inputs.map((i) => i.value)"
+    )
+    assert absent == ["Value", "Tension"]
+    page.click("#og-map")
+    assert page.locator("#og-categories label.og-absent").count() == 0

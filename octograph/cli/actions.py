@@ -77,9 +77,18 @@ def export(
 
 
 def view(
-    kg: KnowledgeGraph, selection: dict[str, Any], output: str | None, *, open_page: bool = False
+    kg: KnowledgeGraph,
+    selection: dict[str, Any],
+    output: str | None,
+    *,
+    open_page: bool = False,
+    layout: str = "network",
 ) -> int:
-    """Write the HTML view of the *selection* of *kg*, print its path, maybe open it."""
+    """Write the HTML view of the *selection* of *kg*, print its path, maybe open it.
+
+    *layout* ``"map"`` opens on the message map; a graph without key messages has none, and
+    that is said rather than drawn as an empty map.
+    """
     from octograph.errors import NotFoundError
     from octograph.view.page import build_view
 
@@ -92,7 +101,9 @@ def view(
     page = Path(output or "octograph-view.html")
     focus = selection.get("focus")
     title = "octograph — " + (f"around {focus}" if focus else "the report's graph")
-    build_view(graph, title=title).write(page)
+    if layout == "map" and not any(c == "KeyMessage" for _, c in graph.nodes(data="category")):
+        raise NotFoundError("--layout map: the selection has no key message to lay out")
+    build_view(graph, title=title, mode=layout).write(page)
     print(page)
     if open_page:
         import webbrowser

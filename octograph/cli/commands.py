@@ -90,7 +90,9 @@ def cmd_export(args: Namespace, config: Config) -> int:
 def cmd_view(args: Namespace, config: Config) -> int:
     from octograph.cli.actions import view
 
-    return view(_kg(args, config), _selection(args), args.output, open_page=args.open)
+    return view(
+        _kg(args, config), _selection(args), args.output, open_page=args.open, layout=args.layout
+    )
 
 
 def cmd_rank(args: Namespace, config: Config) -> int:

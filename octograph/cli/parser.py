@@ -221,6 +221,13 @@ def _args_view(p: argparse.ArgumentParser, config: Config) -> None:
     add_output(p, "the page to write (default octograph-view.html)")
     add_selection(p)
     p.add_argument("--open", action="store_true", help="open the page in a browser")
+    p.add_argument(
+        "--layout",
+        choices=("network", "map"),
+        default="network",
+        help="the picture the page opens on: the network (default), or the message map "
+        "(key messages, then threats, remedies, stakeholders, instruments, left to right)",
+    )
     p.set_defaults(func=commands.cmd_view)
 
 

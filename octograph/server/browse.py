@@ -7,6 +7,7 @@ by the Accept header or a ``format`` parameter.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from starlette.exceptions import HTTPException
@@ -20,6 +21,7 @@ from octograph.namespaces import ID
 from octograph.server.answers import Dataset
 from octograph.server.downloads import format_media, query_download
 from octograph.server.page_data import EntityPage, Overview
+from octograph.server.pages import NAV
 from octograph.server.params import QueryForm, one, query_params, root, with_charset
 from octograph.server.protocol import GRAPH_TYPES, HTML_TYPES, negotiate
 from octograph.server.responses import page_response, status_for
@@ -27,7 +29,20 @@ from octograph.server.state import ServerState
 from octograph.server.tables import Table
 from octograph.sparql.questions import NamedQuestion, question_groups
 
-__all__ = ["Site"]
+if TYPE_CHECKING:
+    from octograph.graph.load import KnowledgeGraph
+
+__all__ = ["Site", "graph_page"]
+
+
+def graph_page(kg: KnowledgeGraph, prefix: str) -> str:
+    """The graph view of *kg* as the CLI writes it, under the site's navigation bar (links
+    relative to *prefix*, where the app is mounted). One plain call: it can run anywhere."""
+    from octograph.view.page import build_view
+
+    nav = [(f"{prefix}{path}", label, path == "/graph") for path, label, _ in NAV]
+    view = build_view(kg.to_networkx(), title="octograph — the report's graph")
+    return view.to_html(nav=nav)
 
 
 class Site:
@@ -119,15 +134,10 @@ class Site:
         """The interactive view of the whole graph, built at its first request and kept."""
         async with self._graph_lock:
             if self._graph_page is None:
-                from octograph.view.page import build_view
-
                 # Built once, here in the server process, on its event-loop thread: the
                 # workers cannot read pyvis' files, and this is the only store access
                 # outside them (forks happen on this same thread, never during it).
-                graph = self.state.kg.to_networkx()
-                self._graph_page = build_view(
-                    graph, title="octograph — the report's graph"
-                ).to_html()
+                self._graph_page = graph_page(self.state.kg, root(request))
         return Response(self._graph_page, 200, media_type=with_charset("text/html"))
 
     async def entity(self, request: Request) -> Response:

@@ -1,108 +1,22 @@
-"""How the graph view looks: category colours, node sizes, positions and edge curves."""
+"""Where the graph view draws things: node sizes, positions for big graphs, edge curves."""
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "DEFAULT_CATEGORY",
-    "Category",
-    "categories",
-    "category_color",
     "layout",
     "local_name",
     "node_size",
     "smooth",
 ]
 
-# Colours of the report's own categories stay fixed, so the same category looks the same in
-# every picture whatever else the graph holds. Tableau-10, which stays readable on white.
-_CATEGORY_COLORS: dict[str, str] = {
-    "Threat": "#d62728",
-    "Remedy": "#2ca02c",
-    "Instrument": "#1f77b4",
-    "Stakeholder": "#ff7f0e",
-    "Value": "#9467bd",
-    "Event": "#8c564b",
-    "Tension": "#e377c2",
-    "KeyMessage": "#bcbd22",
-    "Passage": "#7f7f7f",
-    "Country": "#17becf",
-}
-# Other categories take one of these, chosen by a hash of the name (not Python's hash(),
-# which is salted per process), so a category keeps its colour from one graph to the next;
-# dark or saturated hues that the ten above do not use.
-_EXTRA_COLORS = (
-    "#393b79",
-    "#637939",
-    "#8c6d31",
-    "#843c39",
-    "#7b4173",
-    "#e7ba52",
-    "#6b6ecf",
-    "#1b9e77",
-    "#525252",
-    "#a6d854",
-    "#0b6e69",
-    "#b15928",
-)
-
-DEFAULT_CATEGORY = "Other"
 _NODE_SPACING = 36.0  # pixels between neighbouring nodes in a category cluster
 _GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
-
-
-@dataclass(frozen=True)
-class Category:
-    """A node category, its colour in the picture and how many nodes it has."""
-
-    name: str
-    color: str
-    count: int
-
-
-def category_color(name: str) -> str:
-    """The colour a category gets unless another category in the same graph has it already.
-
-    >>> category_color("Threat"), category_color("Zebra") == category_color("Zebra")
-    ('#d62728', True)
-    """
-    return _CATEGORY_COLORS.get(name) or _EXTRA_COLORS[_extra_slot(name)]
-
-
-def _extra_slot(name: str) -> int:
-    digest = hashlib.sha256(name.encode("utf-8")).digest()
-    return int.from_bytes(digest[:4], "big") % len(_EXTRA_COLORS)
-
-
-def categories(counts: Mapping[str, int]) -> list[Category]:
-    """The report's categories in their usual order, then any others alphabetically.
-
-    Two other categories whose names hash to the same colour would look alike in the legend,
-    so the later one (alphabetically) takes the next free colour instead.
-    """
-    known = list(_CATEGORY_COLORS)
-    order = sorted(counts, key=lambda c: (known.index(c) if c in known else len(known), c))
-    taken: set[int] = set()
-    colors: dict[str, str] = {}
-    for c in order:
-        if c in _CATEGORY_COLORS:
-            colors[c] = _CATEGORY_COLORS[c]
-            continue
-        slot = _extra_slot(c)
-        for step in range(len(_EXTRA_COLORS)):
-            if (slot + step) % len(_EXTRA_COLORS) not in taken:
-                slot = (slot + step) % len(_EXTRA_COLORS)
-                break
-        taken.add(slot)  # with more categories than colours, some must share
-        colors[c] = _EXTRA_COLORS[slot]
-    return [Category(name=c, color=colors[c], count=counts[c]) for c in order]
 
 
 def local_name(iri: str) -> str:

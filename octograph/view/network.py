@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from octograph.errors import NotFoundError
 from octograph.graph.querying import resolve_param, select
 from octograph.namespaces import OCTO
+from octograph.view.generic import generic_networkx
 
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
@@ -118,9 +119,11 @@ def to_networkx(
     >>> g.nodes["https://w3id.org/octograph/id/budapest-convention"]["category"]
     'Instrument'
     """
+    if not (found := _nodes(kg, lang)):  # data without octograph's classes: draw it by type
+        return _generic(kg, categories, focus, depth, message, lang)
     kept = _known_categories(categories)
     graph = nx.MultiDiGraph()
-    for iri, attrs in _nodes(kg, lang).items():
+    for iri, attrs in found.items():
         if attrs["category"] == "KeyMessage" and not messages:
             continue
         if attrs["category"] == "Passage" and not passages:
@@ -138,6 +141,27 @@ def to_networkx(
     if focus is not None:
         graph = _around(kg, graph, focus, depth)
     graph.graph["title"] = "octograph"
+    return graph
+
+
+def _generic(
+    kg: KnowledgeGraph,
+    categories: Iterable[str] | None,
+    focus: str | None,
+    depth: int,
+    message: int | None,
+    lang: str,
+) -> nx.MultiDiGraph:
+    """Any RDF, by rdf:type; no key messages there, so *message* selects nothing."""
+    graph = generic_networkx(kg, lang)
+    if message is not None:
+        return nx.MultiDiGraph(title=graph.graph["title"])
+    if categories is not None:
+        kept = set(categories)
+        graph.remove_nodes_from([n for n, c in list(graph.nodes(data="category")) if c not in kept])
+    if focus is not None:
+        graph = _around(kg, graph, focus, depth)
+        graph.graph["title"] = "octograph"
     return graph
 
 

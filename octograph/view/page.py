@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NotRequired, TypedDict
@@ -16,15 +16,24 @@ from typing import Any, NotRequired, TypedDict
 import networkx as nx
 
 from octograph.output import write_atomic
-from octograph.view.layout import (
+from octograph.view.arrange import (
+    ARRANGE_NODE_LIMIT,
+    BIG_FONT,
+    SMALL_FONT,
+    force_positions,
+    label_box,
+    map_positions,
+    wrap_label,
+)
+from octograph.view.layout import layout, local_name, node_size, smooth
+from octograph.view.pack import pack, trim
+from octograph.view.palette import (
     DEFAULT_CATEGORY,
+    MODALITY_STYLES,
     Category,
     categories,
     category_color,
-    layout,
-    local_name,
-    node_size,
-    smooth,
+    family,
 )
 from octograph.view.render import frame_html, page_html, vis_options
 
@@ -52,6 +61,24 @@ EDGE_LABEL_LIMIT = 3000
 NODE_LABEL_LIMIT = 2000
 
 
+MAP_NODE_SIZE = 12.0  # every node's radius on the message map
+# Always labelled, with the hubs. Labelling the threats and instruments too was tried: the
+# picture then fits the screen only at about 8 px a label, faded and unreadable.
+_ALWAYS = frozenset({"KeyMessage"})
+
+# The heading of a group of links in the legend, by the family of the nodes they start from.
+_FROM = {
+    "messages": "From key messages",
+    "threats": "From threats",
+    "remedies": "From remedies",
+    "instruments": "From instruments",
+    "actors": "From actors",
+    "values": "From values",
+    "context": "From events and sources",
+    "other": "Other links",
+}
+
+
 class VisNode(TypedDict):
     """A node of the view: what vis-network draws and what the side panel shows."""
 
@@ -66,6 +93,10 @@ class VisNode(TypedDict):
     y: float
     description: str
     iri: str
+    shape: str
+    font: int
+    mx: float | None
+    my: float | None
 
 
 class Quote(TypedDict):
@@ -86,6 +117,7 @@ VisEdge = TypedDict(
         "label": str,
         "predicate": str,
         "passages": list[Quote],
+        "modality": str,
         "smooth": NotRequired[dict[str, Any]],  # only on parallel edges
     },
 )
@@ -99,6 +131,7 @@ class Predicate:
     iri: str
     label: str
     count: int
+    group: str = "Links"
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,10 +144,12 @@ class GraphView:
     categories: list[Category]
     predicates: list[Predicate]
     physics: bool
+    mode: str = "network"
 
-    def to_html(self) -> str:
-        """Render the page: one HTML document with vis-network and the data inlined."""
-        return page_html(self.title, self._page_data())
+    def to_html(self, nav: Sequence[tuple[str, str, bool]] = ()) -> str:
+        """Render the page: one HTML document with vis-network and the data inlined, under
+        the navigation bar *nav* (``(href, label, current)`` links) if given."""
+        return page_html(self.title, pack(self._page_data()), nav)
 
     def _page_data(self) -> dict[str, Any]:
         """The data the page reads, as tables: edges name their ends, predicate, label and
@@ -124,40 +159,38 @@ class GraphView:
         predicate_index = {p.iri: i for i, p in enumerate(self.predicates)}
         labels: dict[str, int] = {}
         passages: dict[tuple[int | None, str], int] = {}  # a sentence often states several links
-        edges = [
-            [
-                node_index[e["from"]],
-                node_index[e["to"]],
-                predicate_index[e["predicate"]],
-                labels.setdefault(e["label"], len(labels)),
-                [
-                    passages.setdefault((q["number"], q["quote"]), len(passages))
-                    for q in e["passages"]
-                ],
-                e.get("smooth", 0),
-            ]
-            for e in self.edges
-        ]
+        edges = _edge_rows(self.edges, node_index, predicate_index, labels, passages)
         nodes = [
-            [
-                n["id"],
-                n["label"],
-                category_index[n["category"]],
-                n["size"],
-                n["degree"],
-                n["x"],
-                n["y"],
-                n["description"],
-                "" if n["iri"] == n["id"] else n["iri"],
-            ]
+            trim(
+                [
+                    n["id"],
+                    n["label"],
+                    category_index[n["category"]],
+                    n["size"],
+                    n["degree"],
+                    n["x"],
+                    n["y"],
+                    n["description"],
+                    "" if n["iri"] == n["id"] else n["iri"],
+                    n["font"],
+                    n["mx"],
+                    n["my"],
+                ],
+                (SMALL_FONT, None, None),
+            )
             for n in self.nodes
         ]
         return {
             "title": self.title,
             "physics": self.physics,
+            "mode": self.mode,
+            "hasMap": any(n["mx"] is not None for n in self.nodes),
+            "map": {"size": MAP_NODE_SIZE, "font": SMALL_FONT, "bigFont": BIG_FONT},
+            "modalities": MODALITY_STYLES,
+            "modalityNames": list(MODALITY_STYLES),
             "edgeLabels": len(self.edges) <= EDGE_LABEL_LIMIT,
             "lazyNodeLabels": len(self.nodes) > NODE_LABEL_LIMIT,
-            "options": vis_options(self.physics, big=len(self.nodes) > PHYSICS_NODE_LIMIT),
+            "options": vis_options(big=len(self.nodes) > PHYSICS_NODE_LIMIT),
             "categories": [vars(c) for c in self.categories],
             "predicates": [vars(p) for p in self.predicates],
             "labels": list(labels),
@@ -182,8 +215,37 @@ class GraphView:
         return target
 
 
+def _edge_rows(
+    edges: list[VisEdge],
+    node_index: Mapping[str, int],
+    predicate_index: Mapping[str, int],
+    labels: dict[str, int],
+    passages: dict[tuple[int | None, str], int],
+) -> list[list[Any]]:
+    """The edges as rows that name ends, predicate, label and passages by position; *labels*
+    and *passages* fill up with the tables the positions point into."""
+    modality_index = {m: i for i, m in enumerate(MODALITY_STYLES)}  # "states" first
+    rows = []
+    for e in edges:
+        row: list[Any] = [
+            node_index[e["from"]],
+            node_index[e["to"]],
+            predicate_index[e["predicate"]],
+            labels.setdefault(e["label"], len(labels)),
+            [passages.setdefault((q["number"], q["quote"]), len(passages)) for q in e["passages"]],
+        ]
+        # Trailing defaults left out (no curve, a plain statement): see pack.trim.
+        curve, modality = e.get("smooth", 0), modality_index[e["modality"]]
+        rows.append([*row, curve, modality] if modality else [*row, curve] if curve else row)
+    return rows
+
+
 def build_view(
-    graph: nx.MultiDiGraph, *, title: str | None = None, physics: bool | None = None
+    graph: nx.MultiDiGraph,
+    *,
+    title: str | None = None,
+    physics: bool | None = None,
+    mode: str = "network",
 ) -> GraphView:
     """Prepare a report's graph for drawing: colours, sizes, positions, filters.
 
@@ -192,8 +254,9 @@ def build_view(
     Args:
         graph: nodes keyed by IRI, edges keyed by predicate IRI.
         title: page heading; defaults to the graph's ``title`` attribute.
-        physics: let the browser refine the layout with a short force simulation;
-            by default only for graphs of at most PHYSICS_NODE_LIMIT nodes.
+        physics: let the browser's force simulation run from the start (the page has a
+            toggle for it); by default off: positions are computed here and already settled.
+        mode: ``"network"`` or ``"map"`` (the message map), the picture the page opens on.
 
     >>> g = nx.MultiDiGraph(title="Demo")
     >>> g.add_node("urn:a", label="Ransomware", category="Threat")
@@ -204,7 +267,7 @@ def build_view(
     >>> [n["label"] for n in view.nodes], [e["label"] for e in view.edges]
     (['Ransomware', 'Backups'], ['addresses'])
     >>> [(c.name, c.color) for c in view.categories]
-    [('Threat', '#d62728'), ('Remedy', '#2ca02c')]
+    [('Threat', '#ed0a01'), ('Remedy', '#146d43')]
     """
     nodes, categories = _nodes(graph)
     edges, predicates = _edges(graph)
@@ -215,42 +278,100 @@ def build_view(
         edges=edges,
         categories=categories,
         predicates=predicates,
-        physics=len(nodes) > 1
-        and (physics if physics is not None else len(nodes) <= PHYSICS_NODE_LIMIT),
+        physics=len(nodes) > 1 and bool(physics) and len(nodes) <= PHYSICS_NODE_LIMIT,
+        mode=mode if any(n["mx"] is not None for n in nodes) else "network",
     )
 
 
 def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category]]:
-    """The nodes with their colour, size and position, and the categories they fall in."""
+    """The nodes with their look, size and positions, and the categories they fall in."""
     node_ids = [str(n) for n in graph.nodes]
     attrs: dict[str, Mapping[str, Any]] = {str(n): a for n, a in graph.nodes(data=True)}
     degree = {str(n): int(d) for n, d in graph.degree()}
     max_degree = max(degree.values(), default=0)
     category = {n: str(attrs[n].get("category") or DEFAULT_CATEGORY) for n in node_ids}
     found = categories(Counter(category.values()))
-    color = {c.name: c.color for c in found}
-    positions = layout(node_ids, category, degree, [c.name for c in found])
-
+    style = {c.name: c for c in found}
+    size = {n: node_size(degree[n], max_degree) for n in node_ids}
+    label = {n: str(attrs[n].get("label") or local_name(n)) for n in node_ids}
+    font = _fonts(node_ids, category, degree)
+    positions, mapped = _positions(graph, node_ids, category, degree, size, label, font, found)
     nodes: list[VisNode] = []
     for n in node_ids:
-        a = attrs[n]
         x, y = positions[n]
+        mx, my = mapped.get(n, (None, None))
         nodes.append(
             {
                 "id": n,
-                "label": str(a.get("label") or local_name(n)),
+                "label": label[n],
                 "group": category[n],
                 "category": category[n],
-                "color": color[category[n]],
-                "size": node_size(degree[n], max_degree),
+                "color": style[category[n]].color,
+                "shape": style[category[n]].shape,
+                "size": size[n],
+                "font": font[n],
                 "degree": degree[n],
                 "x": x,
                 "y": y,
-                "description": str(a.get("description") or ""),
-                "iri": str(a.get("iri") or n),
+                "mx": mx,
+                "my": my,
+                "description": str(attrs[n].get("description") or ""),
+                "iri": str(attrs[n].get("iri") or n),
             }
         )
     return nodes, found
+
+
+def _fonts(
+    nodes: list[str], category: Mapping[str, str], degree: Mapping[str, int]
+) -> dict[str, int]:
+    """Key messages and hubs (the most connected twelfth, at least five) get a big label,
+    readable when the whole graph is on screen; the others' labels come as one zooms in."""
+    hubs = set(sorted(nodes, key=lambda n: (-degree[n], n))[: max(5, len(nodes) // 12)])
+    return {
+        n: BIG_FONT if category[n] in _ALWAYS or (n in hubs and degree[n] > 2) else SMALL_FONT
+        for n in nodes
+    }
+
+
+def _positions(
+    graph: nx.MultiDiGraph,
+    nodes: list[str],
+    category: Mapping[str, str],
+    degree: Mapping[str, int],
+    size: Mapping[str, float],
+    label: Mapping[str, str],
+    font: Mapping[str, int],
+    found: list[Category],
+) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
+    """Settled network positions and, where the graph has key messages, the map's."""
+    if len(nodes) > ARRANGE_NODE_LIMIT:
+        return layout(nodes, category, degree, [c.name for c in found]), {}
+    boxes = {n: label_box(wrap_label(label[n]), font[n], size[n]) for n in nodes}
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from(sorted((str(u), str(v)) for u, v in graph.edges() if u != v))
+    positions = force_positions(simple, boxes)
+    if "KeyMessage" not in category.values():
+        return positions, {}
+    # On the map every node has one size and only key messages a big label (view.js
+    # switches to these when the map is shown).
+    map_boxes = {
+        n: label_box(wrap_label(label[n]), _map_font(category[n]), MAP_NODE_SIZE) for n in nodes
+    }
+    order = sorted(nodes, key=lambda n: (_natural(label[n]), n))
+    return positions, map_positions(simple, category, map_boxes, order)
+
+
+def _map_font(category: str) -> int:
+    return BIG_FONT if category == "KeyMessage" else SMALL_FONT
+
+
+def _natural(text: str) -> list[Any]:
+    """Sort key that puts "Key message 2" before "Key message 10"."""
+    import re
+
+    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", text)]
 
 
 def _edges(graph: nx.MultiDiGraph) -> tuple[list[VisEdge], list[Predicate]]:
@@ -258,32 +379,45 @@ def _edges(graph: nx.MultiDiGraph) -> tuple[list[VisEdge], list[Predicate]]:
     edges: list[VisEdge] = []
     predicate_labels: dict[str, str] = {}
     predicate_counts: Counter[str] = Counter()
-    seen_in_pair: Counter[tuple[str, str]] = Counter()
+    subjects: dict[str, Counter[str]] = {}
+    families = {n: family(str(c or DEFAULT_CATEGORY)) for n, c in graph.nodes(data="category")}
+    # Counted once here: asking the graph for each edge's pair cost a third of a second at
+    # 30,000 edges.
+    in_pair = Counter((u, v) for u, v in graph.edges())
+    seen_in_pair: Counter[tuple[Any, Any]] = Counter()
     for u, v, key, a in graph.edges(keys=True, data=True):
-        source, target = str(u), str(v)
         predicate = str(a.get("predicate") or key)
         label = str(a.get("label") or local_name(predicate))
         predicate_labels.setdefault(predicate, label)
         predicate_counts[predicate] += 1
+        if predicate not in subjects:
+            subjects[predicate] = Counter()
+        subjects[predicate][families[u]] += 1
+        modality = a.get("modality") or "states"
         edge: VisEdge = {
             "id": f"e{len(edges)}",
-            "from": source,
-            "to": target,
+            "from": str(u),
+            "to": str(v),
             "label": label,
             "predicate": predicate,
             "passages": _quotes(a.get("passages") or ()),
+            # absent or unknown: a plain statement, as it reads in the report's union graph
+            "modality": modality if modality in MODALITY_STYLES else "states",
         }
-        index = seen_in_pair[source, target]
-        seen_in_pair[source, target] += 1
-        curve = smooth(
-            index, graph.number_of_edges(u, v), source != target and graph.has_edge(v, u)
-        )
+        index = seen_in_pair[u, v]
+        seen_in_pair[u, v] += 1
+        curve = smooth(index, in_pair[u, v], u != v and (v, u) in in_pair)
         if curve is not None:
             edge["smooth"] = curve
         edges.append(edge)
 
     predicates = [
-        Predicate(iri=p, label=predicate_labels[p], count=predicate_counts[p])
+        Predicate(
+            iri=p,
+            label=predicate_labels[p],
+            count=predicate_counts[p],
+            group=_FROM[subjects[p].most_common(1)[0][0]],
+        )
         for p in sorted(predicate_labels, key=lambda p: (predicate_labels[p].lower(), p))
     ]
     return edges, predicates
@@ -291,14 +425,12 @@ def _edges(graph: nx.MultiDiGraph) -> tuple[list[VisEdge], list[Predicate]]:
 
 def _quotes(passages: Iterable[Mapping[str, Any]]) -> list[Quote]:
     """The passages stating an edge, in the shape the side panel reads."""
-    quotes: list[Quote] = []
-    for p in passages:
-        number = p.get("number")
-        quotes.append(
-            {
-                "id": str(p.get("id") or ""),
-                "number": int(number) if number is not None else None,
-                "quote": str(p.get("quote") or ""),
-            }
-        )
-    return quotes
+    # Converted only when needed: at 30,000 edges every call here shows in the write time.
+    return [
+        {
+            "id": p["id"] if isinstance(p.get("id"), str) else str(p.get("id") or ""),
+            "number": n if (n := p.get("number")) is None or isinstance(n, int) else int(n),
+            "quote": p["quote"] if isinstance(p.get("quote"), str) else str(p.get("quote") or ""),
+        }
+        for p in passages
+    ]

@@ -8,7 +8,7 @@ import hashlib
 import importlib.resources
 import importlib.util
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ from octograph.errors import OctographError
 
 __all__ = ["csp_hash", "frame_html", "page_html", "vis_options"]
 
-_STABILIZATION_ITERATIONS = 100
 _RANDOM_SEED = 42
 
 # pyvis is the project's chosen vis.js dependency, but only its bundled vis-network build is
@@ -85,10 +84,13 @@ def csp_hash(source: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def page_html(title: str, data: Mapping[str, Any]) -> str:
+def page_html(
+    title: str, data: Mapping[str, Any], nav: Sequence[tuple[str, str, bool]] = ()
+) -> str:
     """The page: vis-network, view.css and view.js inlined, *data* in a JSON block.
 
-    *data* is what view.js reads (see GraphView._page_data); any text in it is safe.
+    *data* is what view.js reads (see GraphView._page_data); any text in it is safe. *nav*,
+    links ``(href, label, current)`` above the page, is the server's navigation bar.
     """
     vis_css, vis_js = _vis_assets()
     scripts = [vis_js, _static("view.js")]
@@ -110,6 +112,7 @@ def page_html(title: str, data: Mapping[str, Any]) -> str:
         .get_template("view.html")
         .render(
             title=title,
+            nav=nav,
             csp=csp,
             data=data,
             # Markup: our own files, inlined verbatim so that the text hashed above is the text
@@ -125,39 +128,37 @@ def frame_html(title: str, page: str) -> str:
     return _environment().get_template("frame.html").render(title=title, page=page)
 
 
-def vis_options(physics: bool, big: bool) -> dict[str, Any]:
+def vis_options(big: bool) -> dict[str, Any]:
     """vis-network options; big graphs trade hover and edges-while-dragging for speed."""
     return {
         "autoResize": True,
         "layout": {"randomSeed": _RANDOM_SEED, "improvedLayout": False},
+        # The positions come settled from Python; the simulation is only the page's toggle,
+        # and starts from them without a stabilisation pass that would move them first.
         "physics": {
-            "enabled": True,
+            "enabled": False,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
                 "gravitationalConstant": -80,
                 "springLength": 110,
                 "avoidOverlap": 0.3,
             },
-            "stabilization": {
-                "enabled": True,
-                "iterations": _STABILIZATION_ITERATIONS,
-                "updateInterval": 50,
-                "fit": True,
-            },
-        }
-        if physics
-        else {"enabled": False},
+            "stabilization": {"enabled": False},
+        },
         "nodes": {
-            "shape": "dot",
             "borderWidth": 0 if big else 1,  # stroking 10,000 borders costs a quarter second
             "font": {"size": 14, "color": "#222222"},
-            # Wrapping long labels measures every word: a second of the budget at 10,000 nodes.
-            **({} if big else {"widthConstraint": {"maximum": 180}}),
+            # A label is drawn once it is 8 px on screen (vis draws at threshold - 1): the big
+            # labels of key messages and hubs at the first zoom, the others as one zooms in;
+            # and never over 18 px, so that zooming in does not blow the big ones up.
+            "scaling": {"label": {"drawThreshold": 9, "maxVisible": 18}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
             "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#333333"},
             "font": {"size": 11, "color": "#444444", "strokeWidth": 3, "align": "middle"},
+            # Edge labels from zoom 1.1 on, past the first picture (fitted at zoom 1 at most).
+            "scaling": {"label": {"drawThreshold": 13}},
             "smooth": False,
             "width": 1,
             "selectionWidth": 2,

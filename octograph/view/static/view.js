@@ -2,20 +2,35 @@
 // Inlined into the page and allowed by its hash in the Content-Security-Policy.
 // Every text from the data reaches the DOM through textContent or an attribute property,
 // never innerHTML, so labels and quotes are always shown as text.
-(function () {
+// A big graph's data comes deflated (octograph/view/pack.py): inflate it with the browser's
+// own DecompressionStream, which fetches nothing.
+async function octographData() {
+  const block = JSON.parse(document.getElementById("og-data").textContent);
+  if (block.packed === undefined) return block;
+  const binary = atob(block.packed);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  return JSON.parse(await new Response(stream).text());
+}
+
+octographData().then((data) => {
   "use strict";
-  const data = JSON.parse(document.getElementById("og-data").textContent);
   // Unpack the tables written by GraphView._page_data (octograph/view/page.py); edge ids are
   // "e" + position, as there.
   const passages = data.passages.map(([number, quote]) => ({ number, quote }));
-  data.nodes = data.nodes.map(([id, label, c, size, degree, x, y, description, iri]) => ({
-    id, label, category: data.categories[c].name, color: data.categories[c].color, size,
-    degree, x, y, description, iri: iri || id,
-  }));
-  data.edges = data.edges.map(([from, to, p, label, quotes, smooth], i) => ({
+  // Rows end early where their last values are the defaults (pack.trim in Python).
+  data.nodes = data.nodes.map(
+    ([id, label, c, size, degree, x, y, description, iri, font = data.map.font, mx = null,
+      my = null]) => ({
+      id, label, category: data.categories[c].name, color: data.categories[c].color,
+      shape: data.categories[c].shape, size, degree, x, y, description, iri: iri || id, font,
+      mx, my,
+    }));
+  data.edges = data.edges.map(([from, to, p, label, quotes, smooth = 0, m = 0], i) => ({
     id: "e" + i, from: data.nodes[from].id, to: data.nodes[to].id,
     predicate: data.predicates[p].iri, label: data.labels[label],
-    passages: quotes.map((k) => passages[k]), smooth,
+    passages: quotes.map((k) => passages[k]), smooth, modality: data.modalityNames[m],
   }));
   const byId = new Map(data.nodes.map((n) => [n.id, n]));
   const edgeById = new Map(data.edges.map((e) => [e.id, e]));
@@ -29,15 +44,39 @@
   // draws; the panel reads the rest from the data. On big graphs, labels cost seconds to
   // measure and are too small to read: node labels come when zoomed in, edge labels only in
   // the side panel.
+  // Labels are wrapped as octograph/view/arrange.py wraps them (textwrap, 24 characters a
+  // line), since the room Python kept free around each node is measured on those lines.
+  function wrap(text) {
+    const lines = [];
+    let line = "";
+    for (let word of text.split(/\s+/).filter(Boolean)) {
+      while (word.length > 24) {
+        if (line) { lines.push(line); line = ""; }
+        lines.push(word.slice(0, 24));
+        word = word.slice(24);
+      }
+      if (!word) continue;
+      if (line && line.length + 1 + word.length > 24) { lines.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    }
+    if (line) lines.push(line);
+    return lines.join("\n") || text;
+  }
   const nodes = new vis.DataSet(data.nodes.map((n) => {
-    const item = { id: n.id, color: n.color, size: n.size, x: n.x, y: n.y };
-    if (!data.lazyNodeLabels) item.label = n.label;
+    const item = { id: n.id, color: n.color, size: n.size, x: n.x, y: n.y, shape: n.shape };
+    if (!data.lazyNodeLabels) item.label = wrap(n.label);
+    if (n.font !== data.map.font) item.font = { size: n.font };
     return item;
   }));
   const edges = new vis.DataSet(data.edges.map((e) => {
     const item = { id: e.id, from: e.from, to: e.to };
     if (data.edgeLabels) item.label = e.label;
     if (e.smooth) item.smooth = e.smooth;
+    const look = data.modalities[e.modality];
+    if (e.modality !== "states" && look) {
+      item.dashes = look.dashes;
+      item.width = look.width;
+    }
     return item;
   }));
   const container = document.getElementById("og-network");
@@ -78,24 +117,65 @@
 
   function categoryLine(node) {
     const line = el("p", undefined, "og-category");
-    const swatch = el("span", undefined, "og-swatch");
-    swatch.style.backgroundColor = node.color;
-    line.append(swatch, el("span", node.category));
+    line.append(swatch(node.color, node.shape), el("span", node.category));
     return line;
   }
 
-  function linkSection(title, list, otherEnd, arrow) {
-    if (list.length === 0) return [];
-    const items = el("ul", undefined, "og-links");
-    for (const e of list) {
-      const item = el("li");
-      item.dataset.edge = e.id;
-      if (arrow === "out") item.append(el("span", e.label + " \u2192 "), nodeButton(otherEnd(e)));
-      else item.append(nodeButton(otherEnd(e)), el("span", " \u2192 " + e.label));
-      if (e.passages.length) item.append(quoteList(e.passages));
-      items.append(item);
+  // A link as the report would say it: "Key message 2 identifies the threat X". A label
+  // that ends in the category of its object ("identifies threat") takes an article.
+  function phrase(edge) {
+    const words = edge.label.split(" ");
+    const object = byId.get(edge.to).category.toLowerCase();
+    if (words.length > 1 && words[words.length - 1].toLowerCase() === object) {
+      words.splice(words.length - 1, 0, "the");
     }
-    return [el("h3", title + " (" + list.length + ")"), items];
+    return words.join(" ");
+  }
+  // "KeyMessage" -> "Key message"
+  function readable(category) {
+    const words = category.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+  const HOW_SURE = {
+    may: "the report says this may be so", likely: "the report says this is likely",
+    must: "the report says this must be done", should: "the report says this should be done",
+  };
+
+  function sentence(edge, here) {
+    const line = el("p", undefined, "og-sentence");
+    const end = (id) => (id === here ? el("span", byId.get(id).label, "og-here") : nodeButton(id));
+    line.append(end(edge.from), el("span", " " + phrase(edge) + " "), end(edge.to));
+    if (HOW_SURE[edge.modality]) {
+      line.append(el("span", " (" + HOW_SURE[edge.modality] + ")", "og-modality"));
+    }
+    return line;
+  }
+
+  // The links of a node, one group per relation and direction, each link a sentence with
+  // the passages that state it.
+  function linkGroups(id) {
+    const groups = new Map();
+    for (const e of [...outgoing.get(id), ...incoming.get(id)]) {
+      const key = (e.from === id ? "out " : "in ") + e.predicate;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(e);
+    }
+    const out = [];
+    for (const [key, list] of groups) {
+      const head = list[0].from === id && key.startsWith("out") ? phrase(list[0])
+        : readable(byId.get(list[0].from).category) + " " + phrase(list[0]) + " this";
+      out.push(el("h3", head + " (" + list.length + ")"));
+      const items = el("ul", undefined, "og-links");
+      for (const e of list) {
+        const item = el("li");
+        item.dataset.edge = e.id;
+        item.append(sentence(e, id));
+        if (e.passages.length) item.append(quoteList(e.passages));
+        items.append(item);
+      }
+      out.push(items);
+    }
+    return out;
   }
 
   function showNode(id) {
@@ -105,8 +185,7 @@
       categoryLine(node),
       ...(node.description ? [el("p", node.description, "og-description")] : []),
       el("p", node.iri, "og-iri"),
-      ...linkSection("Outgoing", outgoing.get(id), (e) => e.to, "out"),
-      ...linkSection("Incoming", incoming.get(id), (e) => e.from, "in"),
+      ...linkGroups(id),
     );
     panel.dataset.kind = "node";
     panel.dataset.id = id;
@@ -115,12 +194,9 @@
 
   function showEdge(id) {
     const edge = edgeById.get(id);
-    const ends = el("p", undefined, "og-ends");
-    ends.append(nodeButton(edge.from), el("span", " \u2192 " + edge.label + " \u2192 "),
-      nodeButton(edge.to));
     panelBody.replaceChildren(
       el("h2", edge.label),
-      ends,
+      sentence(edge, null),
       el("p", edge.predicate, "og-iri"),
       el("h3", edge.passages.length ? "Stated in" : "No passage states this link"),
       quoteList(edge.passages),
@@ -132,6 +208,8 @@
 
   function selectNode(id) {
     network.selectNodes([id]);
+    selected = id;
+    highlight(id);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     labelNodesInView();
     showNode(id);
@@ -181,7 +259,7 @@
   function applyFilters() {
     const nodeChanges = [];
     for (const n of data.nodes) {
-      const hidden = !categoryOn.get(n.category);
+      const hidden = !categoryOn.get(n.category) || (mode === "map" && n.mx === null);
       if (hidden !== nodeHidden.get(n.id)) {
         nodeHidden.set(n.id, hidden);
         nodeChanges.push({ id: n.id, hidden: hidden });
@@ -202,7 +280,25 @@
     if (panel.dataset.kind === "edge" && edgeHidden.get(panel.dataset.id)) hidePanel();
   }
 
-  function checkbox(fieldset, key, text, count, state, color, tooltip) {
+  // The legend draws each category in its shape, as the network does (a clip path on a
+  // coloured square, set through the style object, which the page's CSP allows).
+  const SHAPE_CLIPS = {
+    dot: "circle(50%)", square: "inset(8%)",
+    triangle: "polygon(50% 4%, 96% 90%, 4% 90%)", triangleDown: "polygon(4% 10%, 96% 10%, 50% 96%)",
+    diamond: "polygon(50% 0, 100% 50%, 50% 100%, 0 50%)",
+    hexagon: "polygon(25% 6%, 75% 6%, 100% 50%, 75% 94%, 25% 94%, 0 50%)",
+    star: "polygon(50% 0, 63% 35%, 100% 36%, 71% 59%, 81% 96%, 50% 75%, 19% 96%, 29% 59%, " +
+      "0 36%, 37% 35%)",
+  };
+  function swatch(color, shape) {
+    const mark = el("span", undefined, "og-swatch");
+    mark.style.backgroundColor = color;
+    mark.style.clipPath = SHAPE_CLIPS[shape] || SHAPE_CLIPS.dot;
+    mark.dataset.shape = shape;
+    return mark;
+  }
+
+  function checkbox(box, key, text, count, state, look, tooltip) {
     const label = el("label");
     const input = el("input");
     input.type = "checkbox";
@@ -213,24 +309,45 @@
       applyFilters();
     });
     label.append(input);
-    if (color) {
-      const swatch = el("span", undefined, "og-swatch");
-      swatch.style.backgroundColor = color;
-      label.append(swatch);
-    }
+    if (look) label.append(swatch(look.color, look.shape));
     label.append(el("span", text), el("span", String(count), "og-count"));
     if (tooltip) label.title = tooltip;
-    fieldset.append(label);
+    box.append(label);
   }
 
   const categoryBox = document.getElementById("og-categories");
   for (const c of data.categories) {
-    checkbox(categoryBox, c.name, c.name, c.count, categoryOn, c.color, "");
+    checkbox(categoryBox, c.name, c.name, c.count, categoryOn, c, "");
   }
+  // Links grouped by the kind of thing they start from, each group folded: forty relations
+  // in one list would push the rest of the legend off the first screen.
   const predicateBox = document.getElementById("og-predicates");
+  const linkGroupsByFamily = new Map();
   for (const p of data.predicates) {
-    checkbox(predicateBox, p.iri, p.label, p.count, predicateOn, "", p.iri);
+    if (!linkGroupsByFamily.has(p.group)) {
+      const group = el("details", undefined, "og-link-group");
+      group.append(el("summary", p.group));
+      linkGroupsByFamily.set(p.group, group);
+      predicateBox.append(group);
+    }
+    checkbox(linkGroupsByFamily.get(p.group), p.iri, p.label, p.count, predicateOn, null, p.iri);
   }
+  // How sure the report is: shown only when the graph says it of some link.
+  const used = new Set(data.edges.map((e) => e.modality));
+  const sureBox = document.getElementById("og-modalities");
+  for (const [name, text] of [["states", "stated as fact"], ["may", "hedged: may"],
+    ["likely", "hedged: likely"], ["should", "required: should"], ["must", "required: must"]]) {
+    if (!used.has(name) || used.size === 1) continue;
+    const look = data.modalities[name];
+    const row = el("div", undefined, "og-line-key");
+    const line = el("span", undefined, "og-line");
+    line.style.borderTopWidth = look.width + "px";
+    line.style.borderTopStyle = look.dashes ? "dashed" : "solid";
+    row.dataset.modality = name;
+    row.append(line, el("span", text));
+    sureBox.append(row);
+  }
+  sureBox.hidden = sureBox.children.length <= 1;
 
   // -- search -----------------------------------------------------------------------------
   // Best match: an exact label, then one starting with the query, then one containing it;
@@ -274,19 +391,108 @@
     focus(query.value);
   });
 
-  // -- first drawing ----------------------------------------------------------------------
-  // With physics, the simulation runs a fixed number of iterations, then stops for good so
-  // the picture holds still; "ready" is the first drawing after that.
-  let settled = !data.physics;
-  network.once("stabilizationIterationsDone", () => {
+  // -- neighbourhood: hover or select a node to see what it touches ---------------------
+  const dimmed = new Set();
+  function highlight(id) {
+    const near = new Set();
+    if (id !== null) {
+      near.add(id);
+      for (const e of outgoing.get(id)) near.add(e.to);
+      for (const e of incoming.get(id)) near.add(e.from);
+    }
+    const nodeChanges = [];
+    for (const n of data.nodes) {
+      const dim = id !== null && !near.has(n.id);
+      if (dim !== dimmed.has(n.id)) {
+        if (dim) dimmed.add(n.id); else dimmed.delete(n.id);
+        nodeChanges.push({ id: n.id, opacity: dim ? 0.15 : 1 });
+      }
+    }
+    const edgeChanges = [];
+    for (const e of data.edges) {
+      const dim = id !== null && e.from !== id && e.to !== id;
+      edgeChanges.push({ id: e.id, color: { opacity: dim ? 0.1 : 1 } });
+    }
+    nodes.update(nodeChanges);
+    edges.update(edgeChanges);
+  }
+  let selected = null;
+  network.on("selectNode", (params) => { selected = params.nodes[0]; highlight(selected); });
+  network.on("deselectNode", () => { selected = null; highlight(null); });
+  if (!data.lazyNodeLabels) {
+    network.on("hoverNode", (params) => highlight(params.node));
+    network.on("blurNode", () => highlight(selected));
+  }
+
+  // -- the two pictures: the network and the message map ---------------------------------
+  let mode = data.mode;
+  function place(which) {
+    mode = which;
     network.setOptions({ physics: { enabled: false } });
-    settled = true;
-    network.redraw();
+    physicsButton.setAttribute("aria-pressed", "false");
+    const onMap = (n) => which === "map" && n.mx !== null;
+    nodes.update(data.nodes.map((n) => ({
+      id: n.id, x: onMap(n) ? n.mx : n.x, y: onMap(n) ? n.my : n.y,
+      size: onMap(n) ? data.map.size : n.size,
+      font: { size: !onMap(n) ? n.font : n.category === "KeyMessage" ? data.map.bigFont
+        : data.map.font },
+    })));
+    nodeHidden.forEach((_, k) => nodeHidden.set(k, null));  // recompute every node
+    applyFilters();
+    // The legend greys out the categories the map does not draw (values, events...).
+    for (const input of categoryBox.querySelectorAll("input")) {
+      input.parentElement.classList.toggle("og-absent", which === "map" && !onMapCategories.has(input.value));
+    }
+    mapButton.textContent = which === "map" ? "Network" : "Message map";
+    mapButton.setAttribute("aria-pressed", which === "map" ? "true" : "false");
+    document.body.dataset.mode = which;
+    fitView();
+  }
+  const onMapCategories = new Set(data.nodes.filter((n) => n.mx !== null).map((n) => n.category));
+  const mapButton = document.getElementById("og-map");
+  mapButton.hidden = !data.hasMap;
+  mapButton.addEventListener("click", () => place(mode === "map" ? "network" : "map"));
+  // The picture opens at rest; the simulation is there for whoever wants to shake it.
+  const physicsButton = document.getElementById("og-physics");
+  physicsButton.hidden = data.lazyNodeLabels;
+  physicsButton.addEventListener("click", () => {
+    const on = physicsButton.getAttribute("aria-pressed") !== "true";
+    physicsButton.setAttribute("aria-pressed", String(on));
+    network.setOptions({ physics: { enabled: on } });
   });
+
+  // Fit the picture, but never zoom past 1: a small graph stays at its natural size, where
+  // the edge labels (drawn from zoom 1.1) wait for the reader to zoom in.
+  // vis-network's own fit knows the labels only once it has drawn them, so the box of each
+  // node with its label is estimated as octograph/view/arrange.py does (0.62 em a character).
+  function fitView() {
+    const all = nodes.get({ filter: (n) => !nodeHidden.get(n.id) });
+    if (all.length === 0) return;
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    for (const n of all) {
+      const lines = (n.label || "").split("\n");
+      const font = (n.font && n.font.size) || 14;
+      const half = Math.max(n.size, (Math.max(...lines.map((l) => l.length)) * font * 0.62 + 6) / 2);
+      left = Math.min(left, n.x - half);
+      right = Math.max(right, n.x + half);
+      top = Math.min(top, n.y - n.size);
+      bottom = Math.max(bottom, n.y + n.size + 4 + lines.length * font * 1.3);
+    }
+    const width = container.clientWidth, height = container.clientHeight;
+    const scale = Math.min(1, 0.96 * Math.min(width / (right - left || 1),
+      height / (bottom - top || 1)));
+    network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale,
+      animation: false });
+  }
+
+  // -- first drawing ----------------------------------------------------------------------
   network.on("afterDrawing", () => {
-    if (settled && document.body.dataset.ready !== "1") document.body.dataset.ready = "1";
+    if (document.body.dataset.ready !== "1") document.body.dataset.ready = "1";
   });
   network.setData({ nodes: nodes, edges: edges });
+  if (mode === "map") place("map");
+  else fitView();
+  if (data.physics) physicsButton.click();
 
   function edgeCenter(id) {
     const point = network.body.edges[id].edgeType.getPoint(0.5);
@@ -297,5 +503,7 @@
     return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
   }
 
-  window.octographView = { network, nodes, edges, focus, edgeCenter, drawn, selectNode };
-})();
+  window.octographView = {
+    network, nodes, edges, focus, edgeCenter, drawn, selectNode, place, highlight,
+  };
+});

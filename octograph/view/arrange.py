@@ -1,0 +1,194 @@
+"""Settled positions computed before the page is written: a force layout whose node and label
+boxes never overlap, and the message map (key messages, threats, remedies, actors, instruments).
+
+Everything is in vis-network's canvas units, where a label of font size f is f units tall at
+every zoom: boxes that do not overlap here do not overlap on screen at any zoom.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+__all__ = [
+    "ARRANGE_NODE_LIMIT",
+    "BIG_FONT",
+    "MAP_COLUMNS",
+    "SMALL_FONT",
+    "Box",
+    "force_positions",
+    "label_box",
+    "map_positions",
+    "wrap_label",
+]
+
+# Past this many nodes a force layout costs seconds; the cheap ring layout of layout.py
+# takes over and labels come as the reader zooms in.
+ARRANGE_NODE_LIMIT = 600
+BIG_FONT, SMALL_FONT = 30, 14  # key messages and hubs; every other node
+_WRAP = 24  # characters per label line
+# Arial, which vis-network draws in, averages about 0.5 em a character in mixed text; 0.62
+# em errs wide so that an estimated box holds the drawn one.
+_EM, _LINE = 0.62, 1.3
+_GAP = 8.0  # canvas units kept free between two boxes
+# Labels are wide and short, so pushing along y is cheap and would stack the picture into a
+# tall column; preferring x up to this ratio keeps it about as wide as a screen.
+_X_BIAS = 1.8
+_SCREEN_RATIO = 1.45
+# The map's columns, left to right: what a message identifies, proposes, who acts, on what.
+MAP_COLUMNS = ("KeyMessage", "Threat", "Remedy", "Stakeholder", "Instrument")
+
+
+@dataclass
+class Box:
+    """A node and its label below it: half-width, and the extents above and below the centre."""
+
+    half: float
+    up: float
+    down: float
+
+
+def wrap_label(label: str) -> str:
+    """A label broken into lines vis-network draws one under the other.
+
+    >>> wrap_label("Cybercrime Programme Office of the Council of Europe")
+    'Cybercrime Programme\\nOffice of the Council of\\nEurope'
+    """
+    return "\n".join(textwrap.wrap(label, _WRAP, break_long_words=True)) or label
+
+
+def label_box(label: str, font: float, radius: float) -> Box:
+    """The room a node of *radius* needs with its (wrapped) *label* in *font* drawn below."""
+    lines = label.split("\n") if label else []
+    width = max((len(line) for line in lines), default=0) * font * _EM + 6
+    height = len(lines) * font * _LINE
+    return Box(half=max(radius, width / 2), up=radius, down=radius + 4 + height)
+
+
+def force_positions(
+    graph: nx.Graph, boxes: Mapping[str, Box], seed: int = 42
+) -> dict[str, tuple[float, float]]:
+    """ForceAtlas2 (seeded, so the same graph gives the same picture), then spread apart
+    until no two boxes overlap."""
+    if graph.number_of_nodes() == 0:
+        return {}
+    sizes = {n: boxes[n].half for n in graph}
+    raw = nx.forceatlas2_layout(
+        graph, max_iter=300, scaling_ratio=4.0, node_size=sizes, seed=seed, distributed_action=True
+    ) if graph.number_of_nodes() > 1 else {n: (0.0, 0.0) for n in graph}  # fmt: skip
+    names = sorted(graph)
+    xy = np.array([raw[n] for n in names], dtype=float).reshape(-1, 2)
+    xy -= xy.mean(axis=0)
+    if len(names) > 2:  # the long axis across the screen, which is wider than tall
+        _, _, axes = np.linalg.svd(xy, full_matrices=False)
+        xy = xy @ axes.T
+    # Scale so that an average edge is about three small labels long; labels are wide, so
+    # give the width more room than the height before the boxes are pushed apart.
+    lengths = [math.dist(raw[u], raw[v]) for u, v in graph.edges() if u != v]
+    mean = sum(lengths) / len(lengths) if lengths else 1.0
+    xy *= np.array([1.6, 1.0]) * (160.0 / mean if mean > 0 else 1.0)
+    xy = _separate(xy, [boxes[n] for n in names])
+    return {
+        n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy, strict=True)
+    }
+
+
+def _separate(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> np.ndarray:
+    """Push every two overlapping boxes apart along the axis where they overlap least, all
+    pairs at once, until none overlap."""
+    half = np.array([b.half for b in boxes])
+    up = np.array([b.up for b in boxes])
+    down = np.array([b.down for b in boxes])
+    n = len(boxes)
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    for _ in range(passes):
+        x, y = xy[:, 0], xy[:, 1]
+        dx = np.minimum.outer(x + half, x + half) - np.maximum.outer(x - half, x - half) + _GAP
+        dy = np.minimum.outer(y + down, y + down) - np.maximum.outer(y - up, y - up) + _GAP
+        # Done when no two boxes come nearer than half the gap (pushing for the full gap
+        # makes neighbours chase each other without end).
+        clash = (dx > _GAP / 2) & (dy > _GAP / 2) & upper
+        if not clash.any():
+            break
+        i, j = np.nonzero(clash)
+        along_x = dx[i, j] < dy[i, j] * _X_BIAS
+        # ties (two nodes at one spot) part along the pair's order, the same in every run
+        sx = np.where(x[j] >= x[i], 1.0, -1.0)
+        sy = np.where(y[j] >= y[i], 1.0, -1.0)
+        push = np.zeros_like(xy)
+        amount_x = np.where(along_x, dx[i, j] / 2 * sx, 0.0)
+        amount_y = np.where(along_x, 0.0, dy[i, j] / 2 * sy)
+        np.add.at(push[:, 0], i, -amount_x)
+        np.add.at(push[:, 0], j, amount_x)
+        np.add.at(push[:, 1], i, -amount_y)
+        np.add.at(push[:, 1], j, amount_y)
+        xy = xy + push * 0.6  # less than the full push: many pairs push one node at once
+    return xy
+
+
+def map_positions(
+    graph: nx.Graph,
+    category: Mapping[str, str],
+    boxes: Mapping[str, Box],
+    order: Sequence[str],
+) -> dict[str, tuple[float, float]]:
+    """The message map: one column per category of MAP_COLUMNS, key messages in *order*, the
+    others sorted by the barycentre of their neighbours (sweeps both ways cut crossings), a
+    tall column folded into several so that the map keeps a screen's proportions."""
+    columns = [[n for n in order if category[n] == c] for c in MAP_COLUMNS]
+    rank = {n: float(i) for col in columns for i, n in enumerate(col)}
+    for sweep in range(8):
+        for k in range(1, len(columns)) if sweep % 2 == 0 else range(len(columns) - 1, 0, -1):
+            columns[k].sort(key=lambda n: (_barycentre(graph, n, k, rank, category), rank[n]))
+            rank.update({n: float(i) for i, n in enumerate(columns[k])})
+    rows = _rows_for_screen(columns, boxes)
+    positions: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    for col in columns:
+        for start in range(0, len(col), rows):
+            part = col[start : start + rows]
+            half = max(boxes[n].half for n in part)
+            y = 0.0
+            for n in part:
+                y += boxes[n].up
+                positions[n] = (round(x + half, 1), round(y, 1))
+                y += boxes[n].down + _GAP * 2
+            x += 2 * half + _GAP * 6
+    return positions
+
+
+def _barycentre(
+    graph: nx.Graph, node: str, column: int, rank: Mapping[str, float], category: Mapping[str, str]
+) -> float:
+    """Mean rank of a node's neighbours in the map, nearer columns weighing more."""
+    total = weight = 0.0
+    for other in graph[node]:
+        if other in rank and category[other] in MAP_COLUMNS:
+            distance = abs(MAP_COLUMNS.index(category[other]) - column)
+            if distance:
+                total += rank[other] / distance
+                weight += 1 / distance
+    return total / weight if weight else rank[node]
+
+
+def _rows_for_screen(columns: Sequence[Sequence[str]], boxes: Mapping[str, Box]) -> int:
+    """How many nodes a column holds before it folds: the count that lets the map be drawn
+    largest on a screen about 1.45 times wider than tall (the page beside its legend)."""
+    tallest = max((len(c) for c in columns), default=1) or 1
+    step = max((b.up + b.down + _GAP * 2 for b in boxes.values()), default=1.0)
+    best, best_scale = tallest, 0.0
+    for rows in range(tallest, 0, -1):  # from no fold down: a tie keeps fewer folds
+        width = sum(
+            math.ceil(len(c) / rows) * (2 * max(boxes[n].half for n in c) + _GAP * 6)
+            for c in columns
+            if c
+        )
+        scale = min(_SCREEN_RATIO / width, 1 / (rows * step))
+        if scale > best_scale:
+            best, best_scale = rows, scale
+    return best
