@@ -99,7 +99,7 @@ def query(
     if named:
         question = get_question(named)
         sparql, empty = question.sparql, question.empty
-    from octograph.sparql.writers import render
+    import octograph.sparql.writers  # noqa: F401  (read while the data are parsed, see above)
 
     kg = open_graph()
 
@@ -121,7 +121,20 @@ def query(
             results = q.run(kg, sparql, bindings, **options)
         return q.add_why(kg, results, sparql) if why else results
 
-    results = _stoppable(answer, timeout)
+    return _show(_stoppable(answer, timeout), fmt, output, iris=iris, empty=empty)
+
+
+def _show(
+    results: Results | tuple[bytes, bool | None],
+    fmt: str | None,
+    output: str | None,
+    *,
+    iris: bool,
+    empty: str | None,
+) -> int:
+    """Write *results* (or what the engine wrote itself); the exit status of the command."""
+    from octograph.sparql.writers import render
+
     if isinstance(results, tuple):  # written by the engine itself
         data, boolean = results
         write(output, data)
