@@ -30,6 +30,7 @@ from octograph.errors import OctographError
 from octograph.server.browse import Site
 from octograph.server.downloads import TRUNCATED_HEADER
 from octograph.server.endpoint import Endpoint
+from octograph.server.headers import SecurityHeaders
 from octograph.server.passages import Search
 from octograph.server.responses import ErrorResponses
 from octograph.server.state import Limits, ServerState
@@ -124,7 +125,7 @@ def create_app(
     errors = ErrorResponses(state.pages)
     app = Starlette(
         routes=routes(state),
-        middleware=cors_middleware(cors),
+        middleware=[Middleware(SecurityHeaders), *cors_middleware(cors)],
         exception_handlers={
             HTTPException: errors.on_http_error,
             OctographError: errors.on_library_error,
