@@ -26,7 +26,7 @@ def first_difference(text: str, copy: str) -> str | None:
 
     >>> first_difference("one\\ntwo\\n", "one\\ntwo\\n") is None
     True
-    >>> first_difference("one\\ntwo\\n", "one\\ntoo\\n")
+    >>> first_difference("one\\ntwo", "one\\ntoo")
     "line 2, column 2: report.txt has 'wo', the literal has 'oo'"
     """
     if text == copy:
