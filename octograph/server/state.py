@@ -6,6 +6,7 @@ process share nothing. The handlers (endpoint.py, browse.py, passages.py) read i
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
@@ -25,11 +26,26 @@ from octograph.sparql.questions import named_questions
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
 
-__all__ = ["READ_ONLY", "Limits", "LruCache", "ServerState", "in_memory"]
+__all__ = [
+    "READ_ONLY",
+    "SHAPES_BYTES",
+    "Limits",
+    "LruCache",
+    "ServerState",
+    "footprint",
+    "in_memory",
+]
 
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused, nothing was changed"
 SERVICE_REFUSED = "SERVICE is disabled: this endpoint does not query other endpoints"
 INSPECT_HERE = 32_768  # characters of query text lexed in the server process itself
+# The forms of queries already inspected, keys (query texts) counted: a fixed few megabytes
+# whatever --cache-mb says, so that a server without an answer cache still lexes a repeated
+# query once.
+SHAPES_BYTES = 4_000_000
+# What an entry costs beyond its key and value: the OrderedDict's node and the (value, cost)
+# tuple, rounded up.
+ENTRY_BYTES = 200
 
 T = TypeVar("T")
 
@@ -42,13 +58,26 @@ class Limits(NamedTuple):
     max_body: int
 
 
-class LruCache(Generic[T]):
-    """A least-recently-used map that holds at most *budget* units (bytes, or entries).
+def footprint(key: object) -> int:
+    """The bytes a cache key holds: strings and bytes by their size, tuples by their parts.
 
-    >>> cache: LruCache[str] = LruCache(40)
+    >>> footprint("x" * 1000) > 1000
+    True
+    """
+    if isinstance(key, tuple):
+        return sys.getsizeof(key) + sum(footprint(part) for part in key)
+    return sys.getsizeof(key)
+
+
+class LruCache(Generic[T]):
+    """A least-recently-used map that holds at most *budget* bytes, keys counted.
+
+    A query text is the key: a megabyte of it costs a megabyte, however small its answer.
+
+    >>> cache: LruCache[str] = LruCache(4000)
     >>> cache.put("a", "A", 2); cache.put("b", "B", 3); cache.get("a")
     'A'
-    >>> cache.put("big", "!", 6)  # over an eighth of the budget: not kept
+    >>> cache.put("big", "!", 600)  # over an eighth of the budget: not kept
     >>> cache.get("big") is None, len(cache)
     (True, 2)
     """
@@ -70,7 +99,8 @@ class LruCache(Generic[T]):
         return item[0]
 
     def put(self, key: Hashable, value: T, cost: int) -> None:
-        """Keep *value* for *key*, pushing out the least recently used beyond the budget."""
+        """Keep *value* (of *cost* bytes) for *key*, pushing out the least recently used."""
+        cost += footprint(key) + ENTRY_BYTES
         if cost > self.budget // 8:
             return  # one big answer would push out many small ones
         old = self._items.pop(key, None)
@@ -100,7 +130,14 @@ def in_memory(kg: KnowledgeGraph) -> KnowledgeGraph:
 class ServerState:
     """The graph served, its limits, the workers that answer, and what is kept between requests."""
 
-    def __init__(self, kg: KnowledgeGraph, limits: Limits, workers: int, cache_bytes: int) -> None:
+    def __init__(
+        self,
+        kg: KnowledgeGraph,
+        limits: Limits,
+        workers: int,
+        cache_bytes: int,
+        worker_bytes: int | None = None,
+    ) -> None:
         # Before the copy into memory: a persistent store keeps its index beside it.
         index = PassageIndex.for_graph(kg)
         search = IndexImage(index.image())
@@ -110,11 +147,12 @@ class ServerState:
         self.limits = limits
         self.questions = named_questions()
         self.graph_names = kg.graph_names()
-        self.pool = WorkerPool(ServerData(kg, self.questions, search), TASKS, size=workers)
+        data = ServerData(kg, self.questions, search)
+        self.pool = WorkerPool(data, TASKS, size=workers, memory=worker_bytes)
         # The graph does not change while it is served, so an answer once computed stays
         # right: the same request (query, graphs, format) is answered from memory.
         self.answers: LruCache[Answer] = LruCache(cache_bytes)
-        self.shapes: LruCache[QueryShape] = LruCache(4096)
+        self.shapes: LruCache[QueryShape] = LruCache(SHAPES_BYTES)
         self.pages = Pages()
         self.stylesheet = self.pages.stylesheet()
 
@@ -148,5 +186,5 @@ class ServerState:
                 shape = inspect_query(text)
             else:
                 shape = await self.run("inspect", text)
-            self.shapes.put(text, shape, 1)
+            self.shapes.put(text, shape, ENTRY_BYTES)
         return shape
