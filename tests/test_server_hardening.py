@@ -184,3 +184,24 @@ def test_a_worker_killed_mid_query_fails_that_request_only() -> None:
             assert r.status_code == 200, r.text
         live = [w for w in server.children() if w.status() != psutil.STATUS_ZOMBIE]
         assert len(live) == 2
+
+
+# ---------------------------------------------------------------- the graph view
+
+
+def test_the_graph_view_is_built_under_the_time_limit(kg: KnowledgeGraph) -> None:
+    # Building the bundled report's view takes some 0.3 s: past a limit of 0.05 s it must be
+    # stopped like a query, not hold the event loop (and every request) until it is done.
+    quick = create_app(kg, timeout=0.05, workers=1)
+    with background(quick) as base, httpx.Client(base_url=base, timeout=60) as c:
+        r = c.get("/graph", headers={"Accept": BROWSER})
+        assert r.status_code == 504, r.text[:200]
+        assert "0.05 s" in r.text
+        assert c.get("/octograph.css").status_code == 200
+
+
+def test_the_graph_view_is_built_once_in_a_worker(client: httpx.Client) -> None:
+    first = client.get("/graph", headers={"Accept": BROWSER})
+    assert first.status_code == 200
+    assert first.headers["Content-Type"].startswith("text/html")
+    assert client.get("/graph").text == first.text

@@ -97,15 +97,8 @@ class Site:
         """The interactive view of the whole graph, built at its first request and kept."""
         async with self._graph_lock:
             if self._graph_page is None:
-                from octograph.view.page import build_view
-
-                # Built once, here in the server process, on its event-loop thread: the
-                # workers cannot read pyvis' files, and this is the only store access
-                # outside them (forks happen on this same thread, never during it).
-                graph = self.state.kg.to_networkx()
-                self._graph_page = build_view(
-                    graph, title="octograph — the report's graph"
-                ).to_html()
+                # Built once, by a process of its own under the time limit (state.build).
+                self._graph_page = await self.state.build("graph_page")
         return Response(self._graph_page, 200, media_type=with_charset("text/html"))
 
     async def entity(self, request: Request) -> Response:

@@ -20,7 +20,7 @@ from octograph.server.answers import Answer, IndexImage, ServerData
 from octograph.server.pages import Pages
 from octograph.server.pool import WorkerPool
 from octograph.server.protocol import QueryShape, inspect_query
-from octograph.server.tasks import TASKS
+from octograph.server.tasks import BUILDER_TASKS, TASKS
 from octograph.sparql.questions import named_questions
 
 if TYPE_CHECKING:
@@ -147,8 +147,9 @@ class ServerState:
         self.limits = limits
         self.questions = named_questions()
         self.graph_names = kg.graph_names()
-        data = ServerData(kg, self.questions, search)
-        self.pool = WorkerPool(data, TASKS, size=workers, memory=worker_bytes)
+        self._data = ServerData(kg, self.questions, search)
+        self._worker_bytes = worker_bytes
+        self.pool = WorkerPool(self._data, TASKS, size=workers, memory=worker_bytes)
         # The graph does not change while it is served, so an answer once computed stays
         # right: the same request (query, graphs, format) is answered from memory.
         self.answers: LruCache[Answer] = LruCache(cache_bytes)
@@ -159,6 +160,22 @@ class ServerState:
     async def run(self, task: str, *args: Any) -> Any:
         """The result of *task* (see tasks.TASKS) run by a worker within the time limit."""
         return await self.pool.run(task, *args, timeout=self.limits.timeout)
+
+    async def build(self, task: str) -> Any:
+        """The result of *task* (see tasks.BUILDER_TASKS), built by a process of its own.
+
+        Like a query, under the time limit and the memory limit of a worker, and off the event
+        loop: building the view of a large store would hold every other request meanwhile.
+        The process is forked for this one task and ends with it.
+        """
+        builder = WorkerPool(
+            self._data, BUILDER_TASKS, size=1, confine=False, memory=self._worker_bytes
+        )
+        await builder.start()
+        try:
+            return await builder.run(task, timeout=self.limits.timeout)
+        finally:
+            await builder.close()
 
     async def shape(self, text: str) -> QueryShape:
         """The query's form, once it is known to be a query this server runs.
