@@ -93,6 +93,19 @@ def test_every_response_carries_the_security_headers(
         assert "default-src 'none'" in policy
 
 
+def test_an_unexpected_error_carries_the_security_headers(kg: KnowledgeGraph) -> None:
+    async def broken(request: object) -> None:
+        raise RuntimeError("a bug")
+
+    app = create_app(kg, workers=1)
+    app.add_route("/broken", broken)
+    with background(app) as base, httpx.Client(base_url=base, timeout=60) as c:
+        r = c.get("/broken")
+    assert r.status_code == 500
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+
+
 # ---------------------------------------------------------------- memory
 
 

@@ -25,6 +25,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from octograph.errors import OctographError
 from octograph.server.browse import Site
@@ -56,6 +57,17 @@ def check_limits(**limits: float) -> None:
         if not 0 < value < float("inf"):  # not NaN either
             flag = f"--{name.replace('_', '-')}"
             raise OctographError(f"{flag} must be a positive finite number, not {value}")
+
+
+class _App(Starlette):
+    """Starlette with the security headers outside everything, its own 500 page included.
+
+    As a middleware in the list they would sit inside ServerErrorMiddleware, and the answer
+    to an unexpected error would go out without them.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def routes(state: ServerState) -> list[Route]:
@@ -133,9 +145,9 @@ def create_app(
             await state.pool.close()
 
     errors = ErrorResponses(state.pages)
-    app = Starlette(
+    app = _App(
         routes=routes(state),
-        middleware=[Middleware(SecurityHeaders), *cors_middleware(cors)],
+        middleware=cors_middleware(cors),
         exception_handlers={
             HTTPException: errors.on_http_error,
             OctographError: errors.on_library_error,
