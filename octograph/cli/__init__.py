@@ -41,8 +41,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         command = command_in(argv)
         args = build_parser(config, command if command in COMMANDS else None).parse_args(argv)
         if not getattr(args, "func", None):
-            build_parser(config).print_help()
-            raise SystemExit(EXIT_USAGE)
+            if not argv:
+                build_parser(config).print_help()  # a bare `octograph`: what it can do
+                raise SystemExit(EXIT_USAGE)
+            # Options but no command (`--data stats` took the command as the folder): say so.
+            raise InputError("no command given; see octograph --help for the commands")
         code = args.func(args, config)
         sys.stdout.flush()  # here, so that a full disk is reported like any other error
     except OctographError as e:
