@@ -100,6 +100,7 @@ def _one_clear_line(code: int, err: str) -> None:
 )
 @example([b"query", b'SELECT * { ?s ?p "\xff" }'])  # the issue's report
 @example([b"search", b"\xc3("])
+@example([b"--data", b"stats"])  # options without a command (found by fuzz_long)
 def test_any_argv_bytes_exit_0_1_or_2_in_one_line(
     capsys: pytest.CaptureFixture[str], in_tmp: Path, argv: list[bytes]
 ) -> None:
