@@ -27,8 +27,11 @@ def main() -> None:
             raise
         # Done, and everything written has been closed or is flushed here: end the process
         # without the interpreter's clean-up of every module and object, ~10 ms of a query.
-        sys.stdout.flush()
-        sys.stderr.flush()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except Exception:
+            pass
         os._exit(e.code or 0)
     finally:
         finish()  # the interpreter must not exit while the parsing thread runs

@@ -237,9 +237,9 @@ class PassageIndex:
                 pass
             index = cls.build(kg, digest)
             try:
-                from octograph.output import write_atomic
+                from octograph.output import write_file
 
-                write_atomic(path, index.image())
+                write_file(path, index.image())
             except OutputError:
                 return index  # a folder this process may not write: the index stays in memory
             # Under the lock no other build runs: what is left of one was interrupted.

@@ -15,7 +15,8 @@ from colour import ciede2000, delta_e, deuteranopia
 
 from octograph import load
 from octograph.cli import main
-from octograph.server.browse import graph_page
+from octograph.server.answers import ServerData
+from octograph.server.tasks import graph_page
 from octograph.view.arrange import MAP_COLUMNS, label_box, wrap_label
 from octograph.view.page import build_view
 from octograph.view.palette import FAMILY_COLORS, MODALITY_STYLES
@@ -206,7 +207,7 @@ def test_view_layout_map_opens_on_the_map(
 
 
 def test_the_server_graph_page_has_the_site_navigation() -> None:
-    page = graph_page(load(), "/mounted")
+    page = graph_page(ServerData(load(), {}), "/mounted")
     nav = re.search(r'<nav id="og-site"[^>]*>(.*?)</nav>', page, re.S)
     assert nav is not None
     links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>', nav.group(1))

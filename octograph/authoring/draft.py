@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ from octograph.authoring.mentions import Mention, Reading, find_mentions
 from octograph.authoring.segment import Segment, segment
 from octograph.errors import InputError, OutputError
 from octograph.namespaces import ID
+from octograph.output import new_folder
 
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
@@ -256,23 +255,15 @@ def write_draft(d: Draft, out: Path, *, force: bool = False) -> list[Path]:
     """
     if out.exists() and not force:
         raise OutputError("the target folder exists (use --force to replace it)", path=str(out))
-    if not out.parent.is_dir():
-        raise OutputError("folder does not exist", path=str(out.parent))
     files = {
         "report.txt": d.text,
         "structure.trig": _structure(d),
         "report.trig": _report(d),
         "statements.trig": _statements(d),
     }
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    with new_folder(out) as tmp:
         for name, content in files.items():
             (tmp / name).write_text(content, encoding="utf-8", newline="\n")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except OSError as e:
-        raise OutputError(e.strerror or str(e), path=str(out)) from e
     return [out / name for name in files]
 
 

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 
 from octograph.authoring.synth_pools import Entity, shared_pools
 from octograph.authoring.synth_report import HEADER, Report, definition, graph
 from octograph.errors import OutputError
 from octograph.namespaces import ENTITIES_GRAPH
+from octograph.output import new_folder
 
 __all__ = ["synthesize"]
 
@@ -51,9 +50,7 @@ def synthesize(output: str | os.PathLike[str], *, reports: int, seed: int = 0) -
             "exists and is not a synthetic corpus (no synth.json); choose another folder",
             path=str(target),
         )
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        tmp.chmod(0o755)  # mkdtemp's 0700 is for secrets; a corpus is for reading
+    with new_folder(target) as tmp:
         passages, used = _write_reports(tmp, reports, seed)
         (tmp / "common").mkdir()
         shared = [definition(used[iri]) for iri in sorted(used)]
@@ -68,10 +65,6 @@ def synthesize(output: str | os.PathLike[str], *, reports: int, seed: int = 0) -
             json.dumps({"format": FORMAT_VERSION, "seed": seed, **summary}, indent=1) + "\n",
             encoding="utf-8",
         )
-        _replace(target, tmp)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return summary
 
 
@@ -90,14 +83,3 @@ def _write_reports(folder: Path, reports: int, seed: int) -> tuple[int, dict[str
         for e in report.used:
             used.setdefault(e.iri, e)
     return passages, used
-
-
-def _replace(target: Path, written: Path) -> None:
-    """Rename the folder *written* to *target*, whose old copy goes only once the new is there."""
-    old = None
-    if target.exists():
-        old = target.parent / f"{written.name}.old"
-        os.rename(target, old)
-    os.rename(written, target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

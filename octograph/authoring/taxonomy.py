@@ -272,11 +272,11 @@ def import_file(
 
     This is what ``octograph taxonomy import FILE [-o OUT]`` runs.
     """
-    from octograph.output import write_atomic
+    from octograph.output import write_file
 
     data = convert(json_path)
     if out is not None:
-        write_atomic(out, data)
+        write_file(out, data)
     return data
 
 

@@ -16,8 +16,9 @@ import os
 import sys
 
 from octograph.cli.config import Config
+from octograph.cli.output import guard_stdout
 from octograph.cli.parser import COMMANDS, build_parser
-from octograph.errors import OctographError
+from octograph.errors import InputError, OctographError
 from octograph.graph.preload import command_in
 
 # typing.TYPE_CHECKING without importing typing (mypy treats any name TYPE_CHECKING as true).
@@ -34,13 +35,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line; errors become one line on stderr and exit status 2."""
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
+        _check_text(argv)
+        guard_stdout()
         config = Config()  # the environment, read here and nowhere else
         command = command_in(argv)
         args = build_parser(config, command if command in COMMANDS else None).parse_args(argv)
         if not getattr(args, "func", None):
-            build_parser(config).print_help()
-            raise SystemExit(EXIT_USAGE)
+            if not argv:
+                build_parser(config).print_help()  # a bare `octograph`: what it can do
+                raise SystemExit(EXIT_USAGE)
+            # Options but no command (`--data stats` took the command as the folder): say so.
+            raise InputError("no command given; see octograph --help for the commands")
         code = args.func(args, config)
+        sys.stdout.flush()  # here, so that a full disk is reported like any other error
     except OctographError as e:
         from octograph.engines.spec import redact  # a URL in a message never shows its password
 
@@ -55,3 +62,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         code = 130
     raise SystemExit(code)
+
+
+def _check_text(argv: Sequence[str]) -> None:
+    """Every argument must be UTF-8: a query, a parameter or a file name that is not would
+    fail deep inside (as a UnicodeEncodeError), or name a file no message can show."""
+    for i, arg in enumerate(argv, 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as e:
+            # sys.argv holds the bytes that are not UTF-8 as lone surrogates (PEP 383).
+            raw = os.fsencode(arg)
+            raise InputError(
+                f"argument {i} is not valid UTF-8 (byte {e.start + 1}): {raw!r}"
+            ) from None

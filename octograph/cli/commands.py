@@ -189,5 +189,6 @@ def cmd_serve(args: Namespace, config: Config) -> int:
         workers=args.workers,
         root_path=args.root_path,
         cache_bytes=args.cache_mb * 1024 * 1024,
+        worker_mb=args.worker_mb,
     )
     return 0

@@ -2,9 +2,58 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 
-__all__ = ["Progress", "print_json", "write"]
+from octograph.errors import OutputError
+from octograph.output import STDOUT
+
+__all__ = ["Progress", "guard_stdout", "print_json", "write"]
+
+
+class _Descriptor(io.RawIOBase):
+    """Standard output's descriptor, whose write errors are OutputErrors naming it."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        try:
+            return os.write(self._fd, data)
+        except BrokenPipeError:
+            raise  # `| head`: the command line ends quietly
+        except OSError as e:
+            raise OutputError(e.strerror or str(e), path=STDOUT) from e
+
+
+def guard_stdout() -> None:
+    """Make a failed write to standard output (a full disk, a file too big) one line, not a
+    traceback from whichever print() filled the buffer: an OutputError naming it."""
+    out = sys.__stdout__
+    if out is None or sys.stdout is not out:
+        return  # closed (>&-), or captured by a caller that handles its own errors
+    try:
+        fd = out.fileno()
+        out.flush()
+    except (OSError, ValueError):
+        return
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_Descriptor(fd)),
+        encoding=out.encoding,
+        errors=out.errors,
+        line_buffering=out.line_buffering,
+    )
 
 
 class Progress:
@@ -34,11 +83,11 @@ def print_json(data: object) -> None:
 
 
 def write(output: str | None, data: bytes) -> None:
-    """*data* into the file *output* (atomically), or to standard output when None."""
+    """*data* into the file *output* (see write_file), or to standard output when None."""
     if output:
-        from octograph.output import write_atomic
+        from octograph.output import write_file
 
-        write_atomic(output, data)
+        write_file(output, data)
         print(f"wrote {output}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)

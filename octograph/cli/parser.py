@@ -373,6 +373,14 @@ def _args_serve(p: argparse.ArgumentParser, config: Config) -> None:
         metavar="MB",
         help="memory for repeated answers (default 64; 0 turns the cache off)",
     )
+    p.add_argument(
+        "--worker-mb",
+        type=int,
+        default=1024,
+        metavar="MB",
+        help="memory a query worker may take beyond the server's (default 1024); a query "
+        "that needs more is answered 503",
+    )
     p.set_defaults(func=commands.cmd_serve)
 
 

@@ -58,7 +58,7 @@ def write_docs(
     """
     from octograph.errors import OutputError
     from octograph.graph.load import KnowledgeGraph, load
-    from octograph.output import write_atomic
+    from octograph.output import write_file
 
     folder = Path(out_dir)
     if not folder.is_dir():
@@ -69,6 +69,6 @@ def write_docs(
     written = []
     for name, text in (("model.svg", svg), ("index.html", render_html(doc, svg))):
         target = folder / name
-        write_atomic(target, text.encode("utf-8"))
+        write_file(target, text.encode("utf-8"))
         written.append(target)
     return written

@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from octograph.errors import StoreError
-from octograph.output import write_atomic
+from octograph.output import write_file
 
 __all__ = ["MARKER", "fingerprint", "open_persistent", "store_fingerprint"]
 
@@ -187,7 +187,7 @@ def _build(
             "own_default": "own-default.nq" if own else None,
             "files": [str(f) for f in files],
         }
-        write_atomic(folder / MARKER, (json.dumps(info, indent=1) + "\n").encode())
+        write_file(folder / MARKER, (json.dumps(info, indent=1) + "\n").encode())
         for stale in folder.iterdir():
             if stale.is_dir() and stale.name != db and stale.name.startswith(("db-", ".build-")):
                 shutil.rmtree(stale, ignore_errors=True)

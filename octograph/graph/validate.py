@@ -16,7 +16,17 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECKS", "Problem", "ValidationReport", "validate"]
 
-CHECKS = ("shacl", "quotes", "declared", "labels", "passages", "provenance", "unfinished", "skos")
+CHECKS = (
+    "shacl",
+    "quotes",
+    "text",
+    "declared",
+    "labels",
+    "passages",
+    "provenance",
+    "unfinished",
+    "skos",
+)
 
 # Built-in terms every RDF tool knows; everything else the data use must be in the ontology.
 _BUILTIN = {
@@ -143,6 +153,14 @@ def _quotes(kg: KnowledgeGraph, report: ValidationReport) -> None:
         elif row.get("exact") is not None and row.get("start") is not None:
             # (Without a selector or with an ill-typed offset, SHACL reports it.)
             report.problems.extend(Problem("quotes", focus, m) for m in _quote_problems(row))
+
+
+def _text(kg: KnowledgeGraph, report: ValidationReport) -> None:
+    """report.txt and the octo:content literal beside it agree to the character."""
+    from octograph.graph.source_text import REPORT_TEXT, text_problems
+
+    report.problems.extend(Problem("text", path, m) for path, m in text_problems(kg.files))
+    report.counts["text"] = len({p.parent for p in kg.files if (p.parent / REPORT_TEXT).is_file()})
 
 
 def _own_text(kg: KnowledgeGraph, report: ValidationReport) -> None:
@@ -357,6 +375,7 @@ def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> Validation
     runners = {
         "shacl": _shacl,
         "quotes": _quotes,
+        "text": _text,
         "declared": _declared,
         "labels": _labels,
         "passages": _passages,

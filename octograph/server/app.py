@@ -25,11 +25,13 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
+from starlette.types import ASGIApp
 
 from octograph.errors import OctographError
 from octograph.server.browse import Site
 from octograph.server.downloads import TRUNCATED_HEADER
 from octograph.server.endpoint import Endpoint
+from octograph.server.headers import SecurityHeaders
 from octograph.server.passages import Search
 from octograph.server.responses import ErrorResponses
 from octograph.server.state import Limits, ServerState
@@ -37,7 +39,11 @@ from octograph.server.state import Limits, ServerState
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
 
-__all__ = ["background", "bind", "create_app", "serve"]
+__all__ = ["WORKER_MB", "background", "bind", "create_app", "serve"]
+
+# What a query worker may allocate beyond the server's own memory, by default: enough for
+# any question of the bundled reports many times over, not enough to take a laptop's memory.
+WORKER_MB = 1024
 
 
 def check_limits(**limits: float) -> None:
@@ -51,6 +57,17 @@ def check_limits(**limits: float) -> None:
         if not 0 < value < float("inf"):  # not NaN either
             flag = f"--{name.replace('_', '-')}"
             raise OctographError(f"{flag} must be a positive finite number, not {value}")
+
+
+class _App(Starlette):
+    """Starlette with the security headers outside everything, its own 500 page included.
+
+    As a middleware in the list they would sit inside ServerErrorMiddleware, and the answer
+    to an unexpected error would go out without them.
+    """
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
 
 
 def routes(state: ServerState) -> list[Route]:
@@ -92,6 +109,7 @@ def create_app(
     cors: str | None = None,
     workers: int = 2,
     cache_bytes: int = 64_000_000,
+    worker_mb: float = WORKER_MB,
 ) -> Starlette:
     """The HTTP application over *kg*; its workers fork when the app starts (lifespan).
 
@@ -104,14 +122,19 @@ def create_app(
         workers: query worker processes.
         cache_bytes: memory for answers kept to repeat (0: none); the graph does not change
             while served, so a repeated request gets the same answer without running again.
+        worker_mb: megabytes a query worker may allocate beyond the server's own; a query
+            that needs more ends its worker and is answered 503.
 
     Raises:
         OctographError: a limit is not a positive finite number.
     """
-    check_limits(timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers)
+    check_limits(
+        timeout=timeout, max_rows=max_rows, max_body=max_body, workers=workers, worker_mb=worker_mb
+    )
     if cache_bytes < 0:
         raise OctographError(f"the answer cache cannot be negative ({cache_bytes} bytes)")
-    state = ServerState(kg, Limits(timeout, max_rows, max_body), workers, cache_bytes)
+    limits = Limits(timeout, max_rows, max_body)
+    state = ServerState(kg, limits, workers, cache_bytes, int(worker_mb * 1024 * 1024))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -122,7 +145,7 @@ def create_app(
             await state.pool.close()
 
     errors = ErrorResponses(state.pages)
-    app = Starlette(
+    app = _App(
         routes=routes(state),
         middleware=cors_middleware(cors),
         exception_handlers={
@@ -167,6 +190,7 @@ def serve(
     workers: int = 2,
     cache_bytes: int = 64_000_000,
     root_path: str = "",
+    worker_mb: float = WORKER_MB,
 ) -> None:
     """Serve *kg* over HTTP until interrupted (see create_app for the limits).
 
@@ -186,6 +210,7 @@ def serve(
         cors=cors,
         workers=workers,
         cache_bytes=cache_bytes,
+        worker_mb=worker_mb,
     )
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host

@@ -21,7 +21,6 @@ from octograph.namespaces import ID
 from octograph.server.answers import Dataset
 from octograph.server.downloads import format_media, query_download
 from octograph.server.page_data import EntityPage, Overview
-from octograph.server.pages import NAV
 from octograph.server.params import QueryForm, one, query_params, root, with_charset
 from octograph.server.protocol import GRAPH_TYPES, HTML_TYPES, negotiate
 from octograph.server.responses import page_response, status_for
@@ -30,19 +29,9 @@ from octograph.server.tables import Table
 from octograph.sparql.questions import NamedQuestion, question_groups
 
 if TYPE_CHECKING:
-    from octograph.graph.load import KnowledgeGraph
+    pass
 
-__all__ = ["Site", "graph_page"]
-
-
-def graph_page(kg: KnowledgeGraph, prefix: str) -> str:
-    """The graph view of *kg* as the CLI writes it, under the site's navigation bar (links
-    relative to *prefix*, where the app is mounted). One plain call: it can run anywhere."""
-    from octograph.view.page import build_view
-
-    nav = [(f"{prefix}{path}", label, path == "/graph") for path, label, _ in NAV]
-    view = build_view(kg.to_networkx(), title="octograph — the report's graph")
-    return view.to_html(nav=nav)
+__all__ = ["Site"]
 
 
 class Site:
@@ -134,10 +123,8 @@ class Site:
         """The interactive view of the whole graph, built at its first request and kept."""
         async with self._graph_lock:
             if self._graph_page is None:
-                # Built once, here in the server process, on its event-loop thread: the
-                # workers cannot read pyvis' files, and this is the only store access
-                # outside them (forks happen on this same thread, never during it).
-                self._graph_page = graph_page(self.state.kg, root(request))
+                # Built once, by a process of its own under the time limit (state.build).
+                self._graph_page = await self.state.build("graph_page", root(request))
         return Response(self._graph_page, 200, media_type=with_charset("text/html"))
 
     async def entity(self, request: Request) -> Response:

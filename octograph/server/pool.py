@@ -113,7 +113,30 @@ def _frame(payload: object) -> bytes:
     return _HEADER.pack(len(data)) + data
 
 
-def _serve(state: object, tasks: Mapping[str, Task], sock: socket.socket, confine: bool) -> None:
+def _limit_memory(extra: int) -> None:
+    """Let this process grow by *extra* bytes at most: past that an allocation fails.
+
+    The address space is the limit (RLIMIT_AS) because it is the one Linux enforces on every
+    allocation, Oxigraph's included; the fork starts with the server's whole address space,
+    so the limit is what it holds now plus *extra*.
+    """
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            now = int(f.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return  # not Linux: no limit rather than a wrong one
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = now + extra if hard == resource.RLIM_INFINITY else min(now + extra, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _serve(
+    state: object,
+    tasks: Mapping[str, Task],
+    sock: socket.socket,
+    confine: bool,
+    memory: int | None = None,
+) -> None:
     """A worker's life: answer tasks until the server closes its end of the socket."""
     # The objects inherited from the server (its event loop, its sockets) must never be
     # collected here: their finalisers would close descriptors that now mean something else.
@@ -123,6 +146,8 @@ def _serve(state: object, tasks: Mapping[str, Task], sock: socket.socket, confin
     with contextlib.suppress(ValueError):
         signal.set_wakeup_fd(-1)
     fd = sock.fileno()
+    if memory:
+        _limit_memory(memory)
     if confine:
         fd = _confine(fd)
     conn = socket.socket(fileno=fd)
@@ -137,6 +162,8 @@ def _serve(state: object, tasks: Mapping[str, Task], sock: socket.socket, confin
             reply = ("ok", tasks[name](state, *args))
         except OctographError as e:
             reply = ("error", type(e).__name__, e.message, e.path, e.line, e.column)
+        except MemoryError:
+            reply = ("memory",)  # the limit of _limit_memory: the server ends this worker
         except Exception as e:
             traceback.print_exc(file=sys.stderr)
             reply = ("crash", f"{type(e).__name__}: {e}")
@@ -182,6 +209,7 @@ class WorkerPool:
         size: int = 2,
         confine: bool = True,
         long_after: float = 1.0,
+        memory: int | None = None,
     ) -> None:
         if size < 1:
             raise OctographError(f"a worker pool needs at least one worker, not {size}")
@@ -190,6 +218,7 @@ class WorkerPool:
         self._size = size
         self._confine = confine
         self._long_after = long_after
+        self._memory = memory
         self._context = multiprocessing.get_context("fork")
         self._free: list[_Worker] = []
         self._waiting: list[tuple[float, int, asyncio.Future[_Worker]]] = []  # a heap
@@ -207,7 +236,7 @@ class WorkerPool:
         ours, theirs = socket.socketpair()
         process = self._context.Process(
             target=_serve,
-            args=(self._state, self._tasks, theirs, self._confine),
+            args=(self._state, self._tasks, theirs, self._confine, self._memory),
             name="octograph-query-worker",
             daemon=True,
         )
@@ -262,6 +291,11 @@ class WorkerPool:
         question does not wait behind a slow one, and a slow one waits only a bounded time
         longer (PATIENCE times its own cost) however many quick ones keep arriving.
         """
+        # A worker killed from outside while idle is replaced before it is handed a query
+        # (is_alive is one waitpid(WNOHANG) a free worker).
+        for dead in [w for w in self._free if not w.process.is_alive()]:
+            self._free.remove(dead)
+            self._end(dead)
         if self._free and not self._waiting:
             return self._free.pop()
         loop = asyncio.get_running_loop()
@@ -325,8 +359,9 @@ class WorkerPool:
                 f"the query was stopped after {timeout:g} s, the time limit of this server"
             ) from None
         except OSError as e:
+            reason = await self._why_lost(worker)
             self._end(worker)
-            raise WorkerLostError("the query worker ended while answering") from e
+            raise WorkerLostError(reason) from e
         except BaseException:
             # Cancelled mid-task: the worker may still answer, so it cannot be reused.
             self._end(worker)
@@ -334,7 +369,7 @@ class WorkerPool:
         finally:
             aside.cancel()
         self._learn(key, loop.time() - start)
-        if worker.aside:
+        if worker.aside or reply[0] == "memory":
             self._end(worker)  # it stays reniced: its place went to a fresh worker
         else:
             self._release(worker)
@@ -342,7 +377,27 @@ class WorkerPool:
             return reply[1]
         if reply[0] == "error":
             raise _rebuild(*reply[1:])
+        if reply[0] == "memory":
+            raise WorkerLostError(self._out_of_memory())
         raise WorkerLostError(f"the query worker failed: {reply[1]}")
+
+    def _out_of_memory(self) -> str:
+        mb = (self._memory or 0) // (1024 * 1024)
+        return f"the query needed more memory than a query worker may use ({mb} MB, --worker-mb)"
+
+    async def _why_lost(self, worker: _Worker) -> str:
+        """Why *worker* ended under a task, from how it ended (it has a moment to finish)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 1.0
+        while worker.process.is_alive() and loop.time() < deadline:
+            await asyncio.sleep(0.01)
+        code = worker.process.exitcode
+        if code == -signal.SIGKILL:
+            return "the query worker was killed while answering; try again"
+        if self._memory and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+            # Oxigraph aborts the process when an allocation fails (Rust's handler).
+            return self._out_of_memory()
+        return "the query worker ended while answering"
 
     async def close(self) -> None:
         """Stop every worker: end-of-file on its socket, then SIGKILL after two seconds."""

@@ -6,6 +6,7 @@ process share nothing. The handlers (endpoint.py, browse.py, passages.py) read i
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
@@ -19,17 +20,32 @@ from octograph.server.answers import Answer, IndexImage, ServerData
 from octograph.server.pages import Pages
 from octograph.server.pool import WorkerPool
 from octograph.server.protocol import QueryShape, inspect_query
-from octograph.server.tasks import TASKS
+from octograph.server.tasks import BUILDER_TASKS, TASKS
 from octograph.sparql.questions import named_questions
 
 if TYPE_CHECKING:
     from octograph.graph.load import KnowledgeGraph
 
-__all__ = ["READ_ONLY", "Limits", "LruCache", "ServerState", "in_memory"]
+__all__ = [
+    "READ_ONLY",
+    "SHAPES_BYTES",
+    "Limits",
+    "LruCache",
+    "ServerState",
+    "footprint",
+    "in_memory",
+]
 
 READ_ONLY = "this endpoint is read-only: SPARQL Update is refused, nothing was changed"
 SERVICE_REFUSED = "SERVICE is disabled: this endpoint does not query other endpoints"
 INSPECT_HERE = 32_768  # characters of query text lexed in the server process itself
+# The forms of queries already inspected, keys (query texts) counted: a fixed few megabytes
+# whatever --cache-mb says, so that a server without an answer cache still lexes a repeated
+# query once.
+SHAPES_BYTES = 4_000_000
+# What an entry costs beyond its key and value: the OrderedDict's node and the (value, cost)
+# tuple, rounded up.
+ENTRY_BYTES = 200
 
 T = TypeVar("T")
 
@@ -42,13 +58,26 @@ class Limits(NamedTuple):
     max_body: int
 
 
-class LruCache(Generic[T]):
-    """A least-recently-used map that holds at most *budget* units (bytes, or entries).
+def footprint(key: object) -> int:
+    """The bytes a cache key holds: strings and bytes by their size, tuples by their parts.
 
-    >>> cache: LruCache[str] = LruCache(40)
+    >>> footprint("x" * 1000) > 1000
+    True
+    """
+    if isinstance(key, tuple):
+        return sys.getsizeof(key) + sum(footprint(part) for part in key)
+    return sys.getsizeof(key)
+
+
+class LruCache(Generic[T]):
+    """A least-recently-used map that holds at most *budget* bytes, keys counted.
+
+    A query text is the key: a megabyte of it costs a megabyte, however small its answer.
+
+    >>> cache: LruCache[str] = LruCache(4000)
     >>> cache.put("a", "A", 2); cache.put("b", "B", 3); cache.get("a")
     'A'
-    >>> cache.put("big", "!", 6)  # over an eighth of the budget: not kept
+    >>> cache.put("big", "!", 600)  # over an eighth of the budget: not kept
     >>> cache.get("big") is None, len(cache)
     (True, 2)
     """
@@ -70,7 +99,8 @@ class LruCache(Generic[T]):
         return item[0]
 
     def put(self, key: Hashable, value: T, cost: int) -> None:
-        """Keep *value* for *key*, pushing out the least recently used beyond the budget."""
+        """Keep *value* (of *cost* bytes) for *key*, pushing out the least recently used."""
+        cost += footprint(key) + ENTRY_BYTES
         if cost > self.budget // 8:
             return  # one big answer would push out many small ones
         old = self._items.pop(key, None)
@@ -100,7 +130,14 @@ def in_memory(kg: KnowledgeGraph) -> KnowledgeGraph:
 class ServerState:
     """The graph served, its limits, the workers that answer, and what is kept between requests."""
 
-    def __init__(self, kg: KnowledgeGraph, limits: Limits, workers: int, cache_bytes: int) -> None:
+    def __init__(
+        self,
+        kg: KnowledgeGraph,
+        limits: Limits,
+        workers: int,
+        cache_bytes: int,
+        worker_bytes: int | None = None,
+    ) -> None:
         # Before the copy into memory: a persistent store keeps its index beside it.
         index = PassageIndex.for_graph(kg)
         search = IndexImage(index.image())
@@ -110,17 +147,35 @@ class ServerState:
         self.limits = limits
         self.questions = named_questions()
         self.graph_names = kg.graph_names()
-        self.pool = WorkerPool(ServerData(kg, self.questions, search), TASKS, size=workers)
+        self._data = ServerData(kg, self.questions, search)
+        self._worker_bytes = worker_bytes
+        self.pool = WorkerPool(self._data, TASKS, size=workers, memory=worker_bytes)
         # The graph does not change while it is served, so an answer once computed stays
         # right: the same request (query, graphs, format) is answered from memory.
         self.answers: LruCache[Answer] = LruCache(cache_bytes)
-        self.shapes: LruCache[QueryShape] = LruCache(4096)
+        self.shapes: LruCache[QueryShape] = LruCache(SHAPES_BYTES)
         self.pages = Pages()
         self.stylesheet = self.pages.stylesheet()
 
     async def run(self, task: str, *args: Any) -> Any:
         """The result of *task* (see tasks.TASKS) run by a worker within the time limit."""
         return await self.pool.run(task, *args, timeout=self.limits.timeout)
+
+    async def build(self, task: str, *args: Any) -> Any:
+        """The result of *task* (see tasks.BUILDER_TASKS), built by a process of its own.
+
+        Like a query, under the time limit and the memory limit of a worker, and off the event
+        loop: building the view of a large store would hold every other request meanwhile.
+        The process is forked for this one task and ends with it.
+        """
+        builder = WorkerPool(
+            self._data, BUILDER_TASKS, size=1, confine=False, memory=self._worker_bytes
+        )
+        await builder.start()
+        try:
+            return await builder.run(task, *args, timeout=self.limits.timeout)
+        finally:
+            await builder.close()
 
     async def shape(self, text: str) -> QueryShape:
         """The query's form, once it is known to be a query this server runs.
@@ -148,5 +203,5 @@ class ServerState:
                 shape = inspect_query(text)
             else:
                 shape = await self.run("inspect", text)
-            self.shapes.put(text, shape, 1)
+            self.shapes.put(text, shape, ENTRY_BYTES)
         return shape

@@ -11,7 +11,7 @@ from typing import Any
 
 from octograph.server import answers, page_data, tables
 
-__all__ = ["TASKS"]
+__all__ = ["BUILDER_TASKS", "TASKS", "graph_page"]
 
 TASKS: Mapping[str, Callable[..., Any]] = {
     "answer": answers.answer,
@@ -23,3 +23,19 @@ TASKS: Mapping[str, Callable[..., Any]] = {
     "entity_rdf": page_data.entity_rdf,
     "overview": page_data.overview,
 }
+
+
+def graph_page(data: answers.ServerData, prefix: str) -> str:
+    """The graph view of the whole graph as the CLI writes it, under the site's navigation
+    bar (its links relative to *prefix*, where the app is mounted): the page /graph."""
+    from octograph.server.pages import NAV
+    from octograph.view.page import build_view
+
+    nav = [(f"{prefix}{path}", label, path == "/graph") for path, label, _ in NAV]
+    view = build_view(data.kg.to_networkx(), title="octograph — the report's graph")
+    return view.to_html(nav=nav)
+
+
+# Run by a worker that may read files (the view's own .js and .css), which the query
+# workers may not: it takes no input from the request, so it runs no one's query.
+BUILDER_TASKS: Mapping[str, Callable[..., Any]] = {"graph_page": graph_page}

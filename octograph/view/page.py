@@ -15,7 +15,7 @@ from typing import Any, NotRequired, TypedDict
 
 import networkx as nx
 
-from octograph.output import write_atomic
+from octograph.output import write_file
 from octograph.view.arrange import (
     ARRANGE_NODE_LIMIT,
     BIG_FONT,
@@ -204,14 +204,14 @@ class GraphView:
         return frame_html(self.title, self.to_html())
 
     def write(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page to `path` atomically: the old file stays whole if anything fails.
+        """Write the page to `path`: atomically if it is a file, straight into a device or pipe.
 
         Raises:
             OutputError: the folder is missing or the file cannot be written; one line,
                 ``path: reason``, as the other writers of octograph say it.
         """
         target = Path(path)
-        write_atomic(target, self.to_html().encode("utf-8"))
+        write_file(target, self.to_html().encode("utf-8"))
         return target
 
 

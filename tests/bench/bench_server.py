@@ -353,7 +353,7 @@ def main() -> None:
         names = ("oxigraph", "oxigraph-memory", "octograph", "octograph-no-cache")
         ports = {name: free_port() for name in names}
         no_cache = (
-            "import octograph; from octograph.server import serve; "
+            "import octograph; from octograph.server.app import serve; "
             f"serve(octograph.load(), host={HOST!r}, port={ports['octograph-no-cache']}, "
             f"workers={args.workers}, timeout={args.timeout}, cache_bytes=0)"
         )

@@ -1,4 +1,7 @@
-"""The fuzzing properties of tests/test_fuzz.py with a larger profile (not part of the test run).
+"""The fuzzing properties of the suite with a larger profile (not part of the test run).
+
+tests/test_fuzz.py (data files, SPARQL, parameters, command lines, formats) and
+tests/test_fuzz_input.py (argv as bytes, every OCTOGRAPH_* variable set to junk).
 
 Run as a script: ``python tests/bench/fuzz_long.py [--examples N]`` (default 2,000 per target).
 It prints pytest's summary and the number of examples each property was given.
@@ -20,7 +23,7 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=2000)
     args = parser.parse_args()
     env = dict(os.environ, OCTOGRAPH_FUZZ_EXAMPLES=str(args.examples))
-    tests = [str(HERE.parent / "test_fuzz.py")]
+    tests = [str(HERE.parent / "test_fuzz.py"), str(HERE.parent / "test_fuzz_input.py")]
     code = subprocess.call(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], env=env
     )
