@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from octograph.errors import StoreError
 from octograph.graph.load import bundled_shapes
+from octograph.graph.modality import modality_problems
 from octograph.namespaces import ID, ONTOLOGY_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
@@ -16,7 +17,17 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECKS", "Problem", "ValidationReport", "validate"]
 
-CHECKS = ("shacl", "quotes", "declared", "labels", "passages", "provenance", "unfinished", "skos")
+CHECKS = (
+    "shacl",
+    "quotes",
+    "declared",
+    "labels",
+    "passages",
+    "provenance",
+    "modality",
+    "unfinished",
+    "skos",
+)
 
 # Built-in terms every RDF tool knows; everything else the data use must be in the ontology.
 _BUILTIN = {
@@ -321,6 +332,13 @@ def _provenance(kg: KnowledgeGraph, report: ValidationReport) -> None:
         )
 
 
+def _modality(kg: KnowledgeGraph, report: ValidationReport) -> None:
+    # A hedge or a demand rendered as a plain fact is the overstatement analysts cannot see.
+    checked, problems = modality_problems(kg)
+    report.counts["modality"] = checked
+    report.problems.extend(Problem("modality", _curie(p), message) for p, message in problems)
+
+
 def _unfinished(kg: KnowledgeGraph, report: ValidationReport) -> None:
     rows = _select(kg, "SELECT ?x ?todo WHERE { ?x octo:todo ?todo } ORDER BY ?x")
     drafted = _select(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?p a octo:Passage }")
@@ -361,6 +379,7 @@ def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> Validation
         "labels": _labels,
         "passages": _passages,
         "provenance": _provenance,
+        "modality": _modality,
         "skos": _skos,
         "unfinished": _unfinished,
     }
