@@ -305,3 +305,77 @@ def test_the_draft_marks_each_passages_modal_words(kg: KnowledgeGraph, tmp_path:
     assert '# modal words: "must" (must)' in statements
     block = statements.split("# ¶4: Capacity building works.")[1].split("p:4 {")[0]
     assert "modal words" not in block
+
+
+# ---- diff: a change of modality between two reports is a change
+
+
+def test_diff_reports_a_change_of_modality(data_copy: Path) -> None:
+    from octograph.diff import diff_reports
+
+    later = data_copy / "octopus-2099"
+    later.mkdir()
+    for f in (data_copy / "octopus-2019").iterdir():
+        later.joinpath(f.name).write_text(
+            f.read_text(encoding="utf-8").replace("octopus-2019", "octopus-2099"), encoding="utf-8"
+        )
+    _flatten_p16(data_copy)  # 2019 now states what 2099 says "may" be so
+    kg = load([data_copy])
+    diff = diff_reports(kg, "octopus-2019", "octopus-2099")
+    [change] = diff.modality_changes()
+    assert (change["subjectLabel"], change["predicateLabel"], change["objectLabel"]) == (
+        "measures to counter election threats",
+        "risks",
+        "freedom of expression",
+    )
+    assert (change["modalityA"], change["modalityB"]) == ("states", "may")
+    text = diff.text()
+    assert "modality changed (1):" in text
+    assert "risks→ freedom of expression: states (A ¶16) → may (B ¶16)" in text
+
+
+def test_why_shows_the_modal_words_of_the_quote(kg: KnowledgeGraph) -> None:
+    from octograph.graph.querying import add_why
+
+    results = add_why(kg, kg.ask("values-at-risk"))
+    rows = {(str(r["sourceLabel"]), str(r["valueLabel"])): r for r in results.to_dicts()}
+    hedged = rows[("disinformation operations", "trust in democracy")]
+    assert hedged["why_passages"] == "15"
+    assert hedged["why_modal_words"] == "¶15 may (may)"
+    assert rows[("interference with elections", "trust in democracy")]["why_modal_words"] is None
+
+
+# ---- the graph view's data and the entity page
+
+
+def test_networkx_edges_carry_their_modality(kg: KnowledgeGraph) -> None:
+    graph = kg.to_networkx()
+    kg_ = "https://w3id.org/octograph/id/"
+    octo = "https://w3id.org/octograph/ontology#"
+    edge = graph.get_edge_data(kg_ + "disinformation-operations", kg_ + "trust-in-democracy")
+    assert edge[octo + "undermines"]["modality"] == "may"
+    plain = graph.get_edge_data(kg_ + "election-interference", kg_ + "trust-in-democracy")
+    assert plain[octo + "undermines"]["modality"] == "states"
+    required = graph.get_edge_data(
+        kg_ + "electoral-competencies-and-awareness", kg_ + "stakeholders"
+    )
+    assert required[octo + "requiredOf"]["modality"] == "should"
+    kinds = {d["modality"] for _, _, d in graph.edges(data=True)}
+    assert kinds == {"states", "may", "likely", "must", "should"}
+    from octograph.view.network import to_graphml
+
+    assert b"may" in to_graphml(graph)
+
+
+def test_the_entity_page_shows_the_modality(kg: KnowledgeGraph) -> None:
+    from octograph.server.answers import ServerData
+    from octograph.server.page_data import entity_page
+    from octograph.sparql.questions import named_questions
+
+    page = entity_page(
+        ServerData(kg, named_questions()), "https://w3id.org/octograph/id/disinformation-operations"
+    )
+    modalities = {(link.predicate.label, link.other.label, link.modality) for link in page.outgoing}
+    assert ("undermines", "trust in democracy", "may") in modalities
+    assert ("undermines", "free, fair and clean elections", "may") in modalities
+    assert not [m for p, _, m in modalities if p == "undermines" and m != "may"]
