@@ -152,7 +152,7 @@ def _flatten_p16(data: Path) -> None:
     """¶16's hedged risk written back as the plain triple it used to be."""
     _edit(
         data / "octopus-2019" / "statements.trig",
-        """    [] a octo:QualifiedStatement ;
+        """    p:16-statement-1 a octo:QualifiedStatement ;
         rdf:subject kg:measures-against-election-threats ;
         rdf:predicate octo:risks ;
         rdf:object kg:freedom-of-expression ;
@@ -213,7 +213,7 @@ def test_a_qualified_statement_without_modality_breaks_the_shapes(data_copy: Pat
 
 
 def test_exports_stay_plain_rdf_11(kg: KnowledgeGraph) -> None:
-    # No RDF-star: a qualified statement is ordinary triples about a blank node, which every
+    # No RDF-star: a qualified statement is ordinary triples about a node, which every
     # RDF 1.1 parser reads back.
     text = kg.export("trig").decode("utf-8")
     assert "<<" not in text

@@ -243,7 +243,10 @@ def _labels(kg: KnowledgeGraph, report: ValidationReport) -> None:
             FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{ID}"))
             FILTER NOT EXISTS {{
                 ?x a ?selector
-                VALUES ?selector {{ oa:TextQuoteSelector oa:TextPositionSelector }}
+                # Like selectors, a passage's qualified statements and requirements are parts
+                # of what it says, named after it, not things it talks about.
+                VALUES ?selector {{ oa:TextQuoteSelector oa:TextPositionSelector
+                                   octo:QualifiedStatement octo:Requirement }}
             }}
         }}""",
     )
