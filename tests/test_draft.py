@@ -24,6 +24,7 @@ SELECT DISTINCT ?n ?e WHERE {
     ?e a ?c .
     FILTER NOT EXISTS { ?e a octo:KeyMessage } FILTER NOT EXISTS { ?e a octo:Report }
     FILTER NOT EXISTS { ?e a octo:Figure } FILTER NOT EXISTS { ?e a octo:Conference }
+    FILTER NOT EXISTS { ?e a octo:QualifiedStatement } FILTER NOT EXISTS { ?e a octo:Requirement }
 }"""
 
 
