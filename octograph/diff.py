@@ -22,7 +22,39 @@ class ReportDiff(NamedTuple):
     figures: list[dict[str, Any]]
 
     def as_dict(self) -> dict[str, Any]:
-        return self._asdict()
+        return {**self._asdict(), "modality_changes": self.modality_changes()}
+
+    def modality_changes(self) -> list[dict[str, Any]]:
+        """Relations both reports make with a different modality ("may" in A, "states" in B).
+
+        Each is a change, not two unrelated relations: one per relation, with the modalities
+        and the passage numbers of each side.
+        """
+        sides: dict[tuple[str, str, str], dict[str, dict[str, set[int]]]] = {}
+        for row in self.relations:
+            key = (str(row["subject"]), str(row["predicate"]), str(row["object"]))
+            side = sides.setdefault(key, {}).setdefault(str(row["side"]), {})
+            side.setdefault(str(row.get("modality") or "states"), set()).add(int(row["number"]))
+        labels = {
+            (str(r["subject"]), str(r["predicate"]), str(r["object"])): r for r in self.relations
+        }
+        changes = []
+        for key, by_side in sides.items():
+            if set(by_side) != {"only in A", "only in B"}:
+                continue
+            row = labels[key]
+            changes.append(
+                {
+                    "subjectLabel": row["subjectLabel"],
+                    "predicateLabel": row["predicateLabel"],
+                    "objectLabel": row["objectLabel"],
+                    "modalityA": ", ".join(sorted(by_side["only in A"])),
+                    "numbersA": sorted(set().union(*by_side["only in A"].values())),
+                    "modalityB": ", ".join(sorted(by_side["only in B"])),
+                    "numbersB": sorted(set().union(*by_side["only in B"].values())),
+                }
+            )
+        return changes
 
     def text(self) -> str:
         """A readable summary, one line per difference, with passage numbers."""
@@ -31,11 +63,23 @@ class ReportDiff(NamedTuple):
         for side, rows in _group(self.entities, "side"):
             for category, label, numbers in _merge(rows, ("category", "label")):
                 lines.append(f"  {side}: {category.lower()} {label}  (¶{numbers})")
+        changes = self.modality_changes()
+        changed = {(c["subjectLabel"], c["predicateLabel"], c["objectLabel"]) for c in changes}
         lines.append(f"relations ({len(self.relations)}):")
         for side, rows in _group(self.relations, "side"):
-            keys = ("subjectLabel", "predicateLabel", "objectLabel")
-            for subject, predicate, obj, numbers in _merge(rows, keys):
-                lines.append(f"  {side}: {subject} —{predicate}→ {obj}  (¶{numbers})")
+            keys = ("subjectLabel", "predicateLabel", "objectLabel", "modality")
+            for subject, predicate, obj, modality, numbers in _merge(rows, keys):
+                if (subject, predicate, obj) not in changed:
+                    how = "" if modality in ("states", "None") else f" [{modality}]"
+                    lines.append(f"  {side}: {subject} —{predicate}→ {obj}{how}  (¶{numbers})")
+        lines.append(f"modality changed ({len(changes)}):")
+        for c in changes:
+            numbers_a = ", ".join(str(n) for n in c["numbersA"])
+            numbers_b = ", ".join(str(n) for n in c["numbersB"])
+            lines.append(
+                f"  {c['subjectLabel']} —{c['predicateLabel']}→ {c['objectLabel']}: "
+                f"{c['modalityA']} (A ¶{numbers_a}) → {c['modalityB']} (B ¶{numbers_b})"
+            )
         lines.append(f"figures ({len(self.figures)}):")
         for row in self.figures:
             lines.append(
@@ -56,7 +100,7 @@ def _merge(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> list[tuple[str,
     """One line per distinct *keys*, with the passage numbers joined."""
     merged: dict[tuple[str, ...], set[int]] = {}
     for row in rows:
-        merged.setdefault(tuple(str(row[k]) for k in keys), set()).add(int(row["number"]))
+        merged.setdefault(tuple(str(row.get(k)) for k in keys), set()).add(int(row["number"]))
     return [(*k, ", ".join(str(n) for n in sorted(v))) for k, v in merged.items()]
 
 

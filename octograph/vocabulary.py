@@ -27,6 +27,7 @@ class OCTO(DefinedNamespace):
     Guidance: URIRef
     Instrument: URIRef
     KeyMessage: URIRef
+    Modality: URIRef
     NationalLegislation: URIRef
     Office: URIRef
     Organisation: URIRef
@@ -35,8 +36,10 @@ class OCTO(DefinedNamespace):
     PoliticalCommitment: URIRef
     Project: URIRef
     Protocol: URIRef
+    QualifiedStatement: URIRef
     Remedy: URIRef
     Report: URIRef
+    Requirement: URIRef
     Sector: URIRef
     SourceText: URIRef
     Stakeholder: URIRef
@@ -61,6 +64,9 @@ class OCTO(DefinedNamespace):
     citesInstrument: URIRef
     concernsInstrument: URIRef
     concernsValue: URIRef
+    conditionFor: URIRef
+    consideredObstacleTo: URIRef
+    considersImpactOn: URIRef
     containedIn: URIRef
     content: URIRef
     deliveredBy: URIRef
@@ -80,36 +86,51 @@ class OCTO(DefinedNamespace):
     inReport: URIRef
     involves: URIRef
     iso3166Alpha2Code: URIRef
+    judgement: URIRef
+    leadsTo: URIRef
     legalBasisFor: URIRef
     legallyBinding: URIRef
+    likely: URIRef
+    linkedTo: URIRef
     location: URIRef
-    mentionsStakeholder: URIRef
+    may: URIRef
     mentions: URIRef
+    mentionsStakeholder: URIRef
     messageNumber: URIRef
+    modality: URIRef
+    modalWords: URIRef
     moreThan: URIRef
+    must: URIRef
     namesTension: URIRef
     noMappingReason: URIRef
+    nonModalWord: URIRef
     noStatementReason: URIRef
     observedSince: URIRef
-    openToAnyCountry: URIRef
+    onCondition: URIRef
     openedBy: URIRef
     openingOfficialsFrom: URIRef
-    partOf: URIRef
-    partOfProject: URIRef
+    openToAnyCountry: URIRef
     participantCount: URIRef
     participantCountryCount: URIRef
     participantKind: URIRef
+    partOf: URIRef
+    partOfProject: URIRef
     partyCount: URIRef
     passageNumber: URIRef
     proposesRemedy: URIRef
     protects: URIRef
     protocolTo: URIRef
+    reconciles: URIRef
     reportsOn: URIRef
+    requiredOf: URIRef
+    requires: URIRef
     resolvedThrough: URIRef
     risks: URIRef
     sector: URIRef
+    should: URIRef
     signatoryOrInviteeCount: URIRef
     sourceText: URIRef
+    states: URIRef
     supportedBy: URIRef
     theme: URIRef
     todo: URIRef

@@ -106,7 +106,10 @@ def test_a_parameter_resolves_by_label_curie_or_iri(either: KnowledgeGraph, thre
 def test_1_the_nine_key_messages_in_order(kg: KnowledgeGraph) -> None:
     rows = kg.ask("key-messages").to_dicts()
     assert [r["number"] for r in rows] == list(range(1, 10))
-    assert rows[0]["title"] == "The Budapest Convention remains the most relevant agreement"
+    assert (
+        rows[0]["title"]
+        == "The Budapest Convention is likely to remain the most relevant agreement"
+    )
     assert rows[8]["title"] == "Capacity building"
     # The key messages run from passage 10 to passage 45.
     assert sum(r["passages"] for r in rows) == 36
@@ -127,7 +130,8 @@ def test_2_threats_by_message(kg: KnowledgeGraph) -> None:
         3: {"emergency situations"},
         4: {"online sexual exploitation and abuse of children"},
         5: {
-            "cybercrime rarely reported or brought to justice",
+            "only a minuscule share of cybercrime reported and resulting in a conclusive "
+            "criminal justice outcome",
             "shift of competencies to the national security arena",
         },
         8: {
@@ -273,7 +277,9 @@ def test_8_stakeholders_in_the_most_remedies(kg: KnowledgeGraph) -> None:
     counts = [r["remedies"] for r in rows]
     assert counts == sorted(counts, reverse=True)
     top = {r["stakeholderLabel"] for r in rows if r["remedies"] == counts[0]}
-    assert top == {"private sector", "cybersecurity actors", "stakeholders"}
+    # "all stakeholders" must act on four remedies since ¶17 names them as the ones whose
+    # competencies and awareness are to be ensured.
+    assert top == {"stakeholders"}
     # C-PROC counts through octo:deliveredBy, a subproperty of octo:involves.
     assert C_PROC in {r["stakeholderLabel"] for r in rows}
 
@@ -406,7 +412,7 @@ def test_entity_lists_statements_with_their_passage(kg: KnowledgeGraph) -> None:
     assert (
         "in",
         "mentions stakeholder",
-        "Key message 1: the Budapest Convention remains the most relevant agreement",
+        "Key message 1: the Budapest Convention is likely to remain the most relevant agreement",
         12,
     ) in facts
 
@@ -419,7 +425,6 @@ def test_path_finds_direct_and_two_hop_links(kg: KnowledgeGraph) -> None:
     )
     assert pairs(from_capacity_building, "hops", "relation1", "viaLabel", "relation2") == {
         (2, "delivered by", C_PROC, "part of"),
-        (2, "concerns instrument", "Budapest Convention", "administered by"),
         (2, "proposes remedy", "Key message 9: capacity building", "mentions stakeholder"),
     }
 
@@ -438,4 +443,4 @@ def test_passages_quote_the_source_text(kg: KnowledgeGraph) -> None:
     text = REPORT.open(encoding="utf-8", newline="").read()
     assert [r["number"] for r in rows] == list(range(1, 50))
     assert all(r["quote"] == text[r["start"] : r["end"]] for r in rows)
-    assert {r["number"] for r in rows if r["noStatementReason"]} == {6, 9, 13, 47}
+    assert {r["number"] for r in rows if r["noStatementReason"]} == {6, 9, 47}

@@ -42,7 +42,6 @@ VIRTUOSO_PATH_BUGS = {
     "capacity-building": "a/rdfs:subClassOf* with ORDER BY loses rows",
     "instruments": "?class rdfs:subClassOf* with ORDER BY loses rows",
     "instruments-and-threats": "rdfs:subPropertyOf* inside UNION loses rows",
-    "diff-relations": "a p* path whose ends are bound through BIND is refused (error TR...)",
 }
 
 

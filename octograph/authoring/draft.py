@@ -19,6 +19,7 @@ from octograph.authoring.lexicon import Lexicon, lexicon
 from octograph.authoring.mentions import Mention, Reading, find_mentions
 from octograph.authoring.segment import Segment, segment
 from octograph.errors import InputError, OutputError
+from octograph.graph.modality import modal_words
 from octograph.namespaces import ID
 from octograph.output import new_folder
 
@@ -238,11 +239,25 @@ def _statements(d: Draft) -> str:
             f"# ¶{n}: {_one_line(p.quote)}",
             f"# names: {named or 'no entity the graph already knows'}",
             *(f"# read, to check: {line}" for line in _readings(d, n)),
+            *_modal_note(p.quote),
             f"p:{n} {{",
             f'    p:{n} octo:todo "State what passage {n} says, or give a noStatementReason."@en .',
             "}",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _modal_note(quote: str) -> list[str]:
+    """A comment marking the passage's modal words: what it hedges or demands is no plain fact."""
+    found = modal_words(quote)
+    if not found:
+        return []
+    words = ", ".join(f'"{m.word}" ({m.kind})' for m in found)
+    return [
+        f"# modal words: {words}: say these with octo:QualifiedStatement or octo:Requirement",
+        "#   (octo:modality, octo:modalWords), not as plain triples; or list a word used",
+        "#   without hedging as octo:nonModalWord of the passage in structure.trig",
+    ]
 
 
 def write_draft(d: Draft, out: Path, *, force: bool = False) -> list[Path]:

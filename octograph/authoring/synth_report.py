@@ -82,7 +82,7 @@ class Report:
         """A threat that undermines a value."""
         t, v = self.use("threat"), self.use("value")
         return (
-            f"{_cap(t.label)} undermines {v.label} and must be countered.",
+            f"{_cap(t.label)} undermines {v.label}, a threat the report names.",
             [
                 (m, o + "identifiesThreat>", f"<{t.iri}>"),
                 (f"<{t.iri}>", o + "undermines>", f"<{v.iri}>"),
@@ -106,7 +106,7 @@ class Report:
                 f"A measure the report {self.code} proposes against {t.label}.",
             )
         return (
-            f"{_cap(rem.label)} should address {t.label}, involving the {s1.label} and {s2.label}.",
+            f"{_cap(rem.label)} addresses {t.label}, involving the {s1.label} and {s2.label}.",
             [
                 (m, o + "proposesRemedy>", f"<{rem.iri}>"),
                 (f"<{rem.iri}>", o + "addresses>", f"<{t.iri}>"),
@@ -132,10 +132,10 @@ class Report:
         )
 
     def _risk(self, m: str, o: str) -> Sentence:
-        """A remedy that puts a value at risk."""
+        """A remedy that puts a value at risk (stated as fact: a plain triple says no "may")."""
         rem, v = self.use("remedy"), self.use("value")
         return (
-            f"Measures such as {rem.label} may put {v.label} at risk.",
+            f"Measures such as {rem.label} put {v.label} at risk.",
             [
                 (f"<{rem.iri}>", o + "risks>", f"<{v.iri}>"),
                 (m, o + "concernsValue>", f"<{v.iri}>"),
@@ -173,7 +173,7 @@ class Report:
             f"Capacity building that the report {self.code} calls for.",
         )
         return (
-            f"{_cap(rem.label)} should be delivered by the {b.label}.",
+            f"{_cap(rem.label)} is delivered by the {b.label}.",
             [
                 (m, o + "proposesRemedy>", f"<{rem.iri}>"),
                 (f"<{rem.iri}>", o + "deliveredBy>", f"<{b.iri}>"),

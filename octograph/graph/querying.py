@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from octograph.errors import NotFoundError, QueryError
+from octograph.graph.modality import modal_words
 from octograph.namespaces import ID, ONTOLOGY_GRAPH, PREFIXES
 from octograph.sparql.binding import term_from_text
 from octograph.sparql.questions import get_question
@@ -266,11 +267,12 @@ def _query_iris(text: str) -> list[ox.NamedNode]:
 
 
 def add_why(kg: KnowledgeGraph, results: Results, text: str = "") -> Results:
-    """Add two columns to SELECT rows: the passages whose graphs state the row's triples.
+    """Add three columns to SELECT rows: the passages whose graphs state the row's triples.
 
     A passage counts for a row when its graph holds a triple whose subject and object are
     both values of that row, or IRIs the query *text* names: the statements the row's answer
-    rests on. ``why_passages`` lists the passage numbers, ``why_quotes`` their exact text.
+    rests on. ``why_passages`` lists the passage numbers, ``why_quotes`` their exact text,
+    ``why_modal_words`` the words of those quotes that hedge, demand or set a condition.
     """
     if results.kind != "select":
         return results
@@ -282,9 +284,14 @@ def add_why(kg: KnowledgeGraph, results: Results, text: str = "") -> Results:
     stated: dict[tuple[str, str], set[tuple[int, str]]] = {}
     if pairs:
         values = " ".join(f"({a} {b})" for a, b in sorted(pairs, key=str))
+        # A hedged or required relation rests on its passage too: as a qualified statement
+        # (rdf:subject, rdf:object) or a requirement of a remedy of someone.
         q = f"""SELECT ?s ?o ?n ?quote WHERE {{
             VALUES (?s ?o) {{ {values} }}
-            GRAPH ?g {{ ?s ?p ?o }}
+            GRAPH ?g {{
+                {{ ?s ?p ?o }} UNION {{ ?q rdf:subject ?s ; rdf:object ?o }}
+                UNION {{ ?r octo:requires ?s ; octo:requiredOf ?o }}
+            }}
             ?g a octo:Passage ; octo:passageNumber ?n ;
                oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact ?quote ] }}"""
         for sol in select(kg, q):
@@ -299,11 +306,23 @@ def add_why(kg: KnowledgeGraph, results: Results, text: str = "") -> Results:
                 *row,
                 ox.Literal(" ".join(str(n) for n, _ in found)) if found else None,
                 ox.Literal("\n".join(f"¶{n} {quote}" for n, quote in found)) if found else None,
+                _modal_column(found),
             )
         )
-    why = Results("select", [*results.variables, "why_passages", "why_quotes"], rows)
+    columns = [*results.variables, "why_passages", "why_quotes", "why_modal_words"]
+    why = Results("select", columns, rows)
     why.labels, why.truncated = results.labels, results.truncated
     return why
+
+
+def _modal_column(found: list[tuple[int, str]]) -> ox.Literal | None:
+    """The modal words of each quote ("¶15 may"), so that a hedge shows beside its answer."""
+    lines = []
+    for n, quote in found:
+        words = modal_words(quote)
+        if words:
+            lines.append(f"¶{n} " + ", ".join(f"{m.word} ({m.kind})" for m in words))
+    return ox.Literal("\n".join(lines)) if lines else None
 
 
 def run_named(

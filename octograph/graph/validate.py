@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from octograph.errors import StoreError
 from octograph.graph.load import bundled_shapes
+from octograph.graph.modality import modality_problems
 from octograph.namespaces import ID, ONTOLOGY_GRAPH, PREFIXES
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ CHECKS = (
     "labels",
     "passages",
     "provenance",
+    "modality",
     "unfinished",
     "skos",
 )
@@ -250,7 +252,10 @@ def _labels(kg: KnowledgeGraph, report: ValidationReport) -> None:
             FILTER(isIRI(?x) && STRSTARTS(STR(?x), "{ID}"))
             FILTER NOT EXISTS {{
                 ?x a ?selector
-                VALUES ?selector {{ oa:TextQuoteSelector oa:TextPositionSelector }}
+                # Like selectors, a passage's qualified statements and requirements are parts
+                # of what it says, named after it, not things it talks about.
+                VALUES ?selector {{ oa:TextQuoteSelector oa:TextPositionSelector
+                                   octo:QualifiedStatement octo:Requirement }}
             }}
         }}""",
     )
@@ -339,6 +344,13 @@ def _provenance(kg: KnowledgeGraph, report: ValidationReport) -> None:
         )
 
 
+def _modality(kg: KnowledgeGraph, report: ValidationReport) -> None:
+    # A hedge or a demand rendered as a plain fact is the overstatement analysts cannot see.
+    checked, problems = modality_problems(kg)
+    report.counts["modality"] = checked
+    report.problems.extend(Problem("modality", _curie(p), message) for p, message in problems)
+
+
 def _unfinished(kg: KnowledgeGraph, report: ValidationReport) -> None:
     rows = _select(kg, "SELECT ?x ?todo WHERE { ?x octo:todo ?todo } ORDER BY ?x")
     drafted = _select(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?p a octo:Passage }")
@@ -380,6 +392,7 @@ def validate(kg: KnowledgeGraph, checks: tuple[str, ...] = CHECKS) -> Validation
         "labels": _labels,
         "passages": _passages,
         "provenance": _provenance,
+        "modality": _modality,
         "skos": _skos,
         "unfinished": _unfinished,
     }

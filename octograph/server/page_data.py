@@ -55,6 +55,9 @@ class Link(NamedTuple):
     other: Cell
     quotes: tuple[Quote, ...]
     graphs: tuple[str, ...]
+    # How sure the report is ("may", "must", ...): "states" for a plain statement of a
+    # passage, empty for a definition.
+    modality: str = ""
 
 
 class EntityPage(NamedTuple):
@@ -80,7 +83,7 @@ def _entity(iri: str) -> ox.NamedNode:
 
 def _links(data: ServerData, iri: str) -> tuple[list[Link], list[Link]]:
     results = named_results(data, "entity", {"entity": f"<{iri}>"}, 100_000)
-    grouped: dict[tuple[str, Cell, Cell], tuple[list[Quote], list[str]]] = {}
+    grouped: dict[tuple[str, Cell, Cell, str], tuple[list[Quote], list[str]]] = {}
     for row in results.rows:
         values = dict(zip(results.variables, row, strict=True))
         predicate, other = values["predicate"], values["other"]
@@ -93,7 +96,9 @@ def _links(data: ServerData, iri: str) -> tuple[list[Link], list[Link]]:
         other_label = values["otherLabel"]
         if other_label is not None and o.kind == "uri":
             o = o._replace(label=other_label.value)
-        key = (str(values["direction"].value if values["direction"] else ""), p, o)
+        how = values.get("modality")
+        modality = how.value if how is not None else ""
+        key = (str(values["direction"].value if values["direction"] else ""), p, o, modality)
         quotes, graphs = grouped.setdefault(key, ([], []))
         number, quote, graph = values["passageNumber"], values["quote"], values["graph"]
         if number is not None and quote is not None and graph is not None:
@@ -104,8 +109,8 @@ def _links(data: ServerData, iri: str) -> tuple[list[Link], list[Link]]:
             graphs.append(graph.value)
     outgoing: list[Link] = []
     incoming: list[Link] = []
-    for (direction, p, o), (quotes, graphs) in grouped.items():
-        link = Link(p, o, tuple(sorted(quotes)), tuple(graphs))
+    for (direction, p, o, modality), (quotes, graphs) in grouped.items():
+        link = Link(p, o, tuple(sorted(quotes)), tuple(graphs), modality)
         (outgoing if direction == "out" else incoming).append(link)
     return outgoing, incoming
 

@@ -63,14 +63,27 @@ SELECT ?node ?category ?class ?label ?description WHERE {{
 }}"""
 
 _EDGES = """
-SELECT ?s ?p ?o ?passage ?number ?quote ?message ?plabel WHERE {
+SELECT ?s ?p ?o ?passage ?number ?quote ?message ?plabel ?how WHERE {
     ?passage a octo:Passage ; octo:passageNumber ?number ;
         oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact ?quote ] .
     OPTIONAL { ?passage octo:inKeyMessage/octo:messageNumber ?message }
-    GRAPH ?passage { ?s ?p ?o }
+    # A plain triple is stated as fact; a qualified statement is the relation it names, with
+    # its modality; a requirement links the remedy to whom it is required of.
+    GRAPH ?passage {
+        { ?s ?p ?o FILTER(isIRI(?s)) }
+        UNION
+        { ?q rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; octo:modality ?how }
+        UNION
+        { ?r octo:requires ?s ; octo:requiredOf ?o ; octo:modality ?how
+          BIND(octo:requiredOf AS ?p) }
+    }
     FILTER(isIRI(?o))
     OPTIONAL { ?p rdfs:label ?plabel }
 }"""
+
+# How sure the report is of an edge that passages state differently: the plainest wins, since
+# a passage that states it as fact makes it one ("states", then the demands, then the hedges).
+_MODALITY_ORDER = ("states", "must", "should", "likely", "may")
 
 # A passage node links to each entity its statements are about by octo:mentions: such an
 # entity is one the passage names (or refers back to), which is what the ontology's term says.
@@ -98,7 +111,8 @@ def to_networkx(
 
     Nodes are keyed by IRI with ``label``, ``category`` (top class), ``cls`` (most specific
     class) and ``description``. Edges are keyed by predicate IRI with ``predicate``, ``label``
-    and ``passages`` (a list of ``{"id", "number", "message", "quote"}``). Pure: reads the
+    ``passages`` (a list of ``{"id", "number", "message", "quote"}``) and ``modality`` (how
+    sure the report is: "states", "may", "likely", "must" or "should"). Pure: reads the
     graph, writes nothing.
 
     Args:
@@ -124,13 +138,8 @@ def to_networkx(
     kept = _known_categories(categories)
     graph = nx.MultiDiGraph()
     for iri, attrs in found.items():
-        if attrs["category"] == "KeyMessage" and not messages:
-            continue
-        if attrs["category"] == "Passage" and not passages:
-            continue
-        if kept is not None and attrs["category"] not in kept and attrs["category"] != "Passage":
-            continue
-        graph.add_node(iri, **attrs)
+        if _shown(attrs["category"], kept, messages=messages, passages=passages):
+            graph.add_node(iri, **attrs)
     for (s, o, p), edge_attrs in sorted(_edges(kg, graph, message, passages).items()):
         edge_attrs["passages"].sort(key=lambda x: int(x["number"]))
         graph.add_edge(s, o, key=p, **edge_attrs)
@@ -163,6 +172,15 @@ def _generic(
         graph = _around(kg, graph, focus, depth)
         graph.graph["title"] = "octograph"
     return graph
+
+
+def _shown(category: str, kept: set[str] | None, *, messages: bool, passages: bool) -> bool:
+    """Whether a node of *category* is drawn, given the categories *kept* and the options."""
+    if category == "KeyMessage" and not messages:
+        return False
+    if category == "Passage":
+        return passages
+    return kept is None or category in kept
 
 
 def _known_categories(categories: Iterable[str] | None) -> set[str] | None:
@@ -234,7 +252,11 @@ def _edges(
         if s not in graph or o not in graph:
             continue
         label = _value(sol["plabel"]) or p.rsplit("#", 1)[-1]
-        edge = edges.setdefault((s, o, p), {"predicate": p, "label": label, "passages": []})
+        edge = edges.setdefault(
+            (s, o, p), {"predicate": p, "label": label, "passages": [], "modality": "may"}
+        )
+        how = _value(sol["how"]).rsplit("#", 1)[-1] if sol["how"] is not None else "states"
+        edge["modality"] = min(edge["modality"], how, key=_MODALITY_ORDER.index)
         if passage not in edge["passages"]:
             edge["passages"].append(passage)
     return edges
@@ -295,6 +317,7 @@ def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
             label=attrs["label"],
             passages=" ".join(str(p["number"]) for p in stated_by),
             quotes="\n".join(p["quote"] for p in stated_by),
+            modality=attrs.get("modality", "states"),
         )
     return flat
 
