@@ -39,7 +39,15 @@ def test_answer_tables_show_one_column_per_thing(client: httpx.Client) -> None:
     page = client.get("/query", params={"name": "remedies-for-threat", "threat": "cyberattacks"})
     assert page.status_code == 200
     headers = re.findall(r"<th>(.*?)</th>", page.text)
-    assert headers == ["threat", "report", "remedy", "messageNumber", "relation", "actor"]
+    assert headers == [
+        "threat",
+        "report",
+        "remedy",
+        "messageNumber",
+        "modality",
+        "relation",
+        "actor",
+    ]
     assert "private sector" in page.text
 
 

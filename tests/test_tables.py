@@ -16,33 +16,37 @@ from octograph.sparql.table import header_text
 SHOWCASE = ("query", "remedies-for-threat", "--param", "threat=cyberattacks", "--format", "table")
 
 SHOWCASE_80 = """\
-threat        report         remedy             message     relation  actor
-                                                number
-------------  -------------  -----------------  ----------  --------  ----------
-cyberattacks  Octopus        inter-agency,               8  involves  private
-              Conference     public-private                           sector
-              2019 — Key     and international
-              messages       cooperation
-                             against
-                             cyberattacks
-cyberattacks  Octopus        inter-agency,               8  involves  public
-              Conference     public-private                           sector
-              2019 — Key     and international
-              messages       cooperation
-                             against
-                             cyberattacks
+threat        report      remedy          message   modality  relation  actor
+                                          number
+------------  ----------  --------------  --------  --------  --------  --------
+cyberattacks  Octopus     inter-agency,          8  should    involves  private
+              Conference  public-private                                sector
+              2019 — Key  and
+              messages    international
+                          cooperation
+                          against
+                          cyberattacks
+cyberattacks  Octopus     inter-agency,          8  should    involves  public
+              Conference  public-private                                sector
+              2019 — Key  and
+              messages    international
+                          cooperation
+                          against
+                          cyberattacks
 2 rows
 """
 
 SHOWCASE_120 = """\
-threat        report                         remedy                             message number  relation  actor
-------------  -----------------------------  ---------------------------------  --------------  --------  --------------
-cyberattacks  Octopus Conference 2019 — Key  inter-agency, public-private and                8  involves  private sector
-              messages                       international cooperation against
-                                             cyberattacks
-cyberattacks  Octopus Conference 2019 — Key  inter-agency, public-private and                8  involves  public sector
-              messages                       international cooperation against
-                                             cyberattacks
+threat        report                    remedy                        message number  modality  relation  actor
+------------  ------------------------  ----------------------------  --------------  --------  --------  --------------
+cyberattacks  Octopus Conference 2019   inter-agency, public-private               8  should    involves  private sector
+              — Key messages            and international
+                                        cooperation against
+                                        cyberattacks
+cyberattacks  Octopus Conference 2019   inter-agency, public-private               8  should    involves  public sector
+              — Key messages            and international
+                                        cooperation against
+                                        cyberattacks
 2 rows
 """  # noqa: E501  (a terminal of 120 columns, as it is printed)
 
@@ -95,9 +99,9 @@ def test_key_messages_at_80_columns(
     assert out.splitlines()[:5] == [
         "number  message                         title                           passages",
         "------  ------------------------------  ------------------------------  --------",
-        "     1  Key message 1: the Budapest     The Budapest Convention                4",
-        "        Convention remains the most     remains the most relevant",
-        "        relevant agreement              agreement",
+        "     1  Key message 1: the Budapest     The Budapest Convention is             4",
+        "        Convention is likely to remain  likely to remain the most",
+        "        the most relevant agreement     relevant agreement",
     ]
 
 
@@ -105,12 +109,13 @@ def test_too_many_columns_are_shown_row_by_row(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, out, _ = call(capsys, monkeypatch, 80, "query", "path", "--format", "table")
-    assert out.splitlines()[:6] == [
+    assert out.splitlines()[:7] == [
         "-- row 1 -------------------------------",
         "from        Budapest Convention",
         "to          Council of Europe",
         "hops        1",
         "relation1   administered by",
+        "modality1   states",
         "direction1  forward",
     ]
     assert max(len(line) for line in out.splitlines()) <= 80
@@ -126,6 +131,7 @@ def test_iris_shows_iris_and_no_label_twin(
         "remedy",
         "message",
         "number",
+        "modality",
         "relation",
         "actor",
     ]
@@ -367,8 +373,8 @@ def test_rank_has_headers(
     assert out == (
         "Stakeholder:\n"
         "  relations  betweenness  entity\n"
-        "          6        0.283  Council of Europe\n"
-        "          4        0.369  private sector\n"
+        "          7        0.054  stakeholders\n"
+        "          6        0.426  private sector\n"
     )
 
 
