@@ -71,7 +71,11 @@ def questions() -> dict[str, str]:
     out = {}
     for name, q in named_questions().items():
         bindings = {p.name: resolve_param(kg, p.default) for p in q.params if p.default}
-        out[name] = prologue + (with_values(q.sparql, bindings) if bindings else q.sparql)
+        text = with_values(q.sparql, bindings) if bindings else q.sparql
+        # Whole-line comments (the header, the engine notes) go: sent as GET, the longest
+        # question would pass the 8 KB of request line that servers take.
+        text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+        out[name] = prologue + text
     return out
 
 
