@@ -20,7 +20,7 @@ from octograph.errors import StoreError
 from octograph.namespaces import ID, PREFIXES
 from octograph.sparql.binding import values_block, with_values
 from octograph.sparql.lexer import FORM_KEYWORD, close_brace, mask, where_group
-from octograph.sparql.results import XSD
+from octograph.sparql.results import INTEGER_KINDS, XSD
 
 __all__ = [
     "DCTERMS",
@@ -49,13 +49,6 @@ MEMBERS = (
 )
 
 
-_INTEGERS = {
-    "integer", "int", "long", "short", "byte", "positiveInteger", "nonNegativeInteger",
-    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
-    "unsignedByte",
-}  # fmt: skip
-
-
 def canonical(term: Any) -> Any:
     """A literal in the canonical form Oxigraph gives it (Virtuoso says 1 for true, ...)."""
     if not isinstance(term, ox.Literal) or term.language:
@@ -67,7 +60,7 @@ def canonical(term: Any) -> Any:
             return ox.Literal(
                 "true" if value.strip() in {"1", "true"} else "false", datatype=term.datatype
             )
-        if kind in _INTEGERS:
+        if kind in INTEGER_KINDS:
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
         if kind == "decimal":
             from decimal import Decimal

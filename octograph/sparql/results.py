@@ -14,10 +14,18 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["XSD", "Results", "Term", "python_value"]
+__all__ = ["INTEGER_KINDS", "XSD", "Results", "Term", "python_value"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 XSD = "http://www.w3.org/2001/XMLSchema#"
+# The XML Schema datatypes whose values are integers (local names).
+INTEGER_KINDS = frozenset(
+    {
+        "integer", "int", "long", "short", "byte", "positiveInteger", "nonNegativeInteger",
+        "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+        "unsignedShort", "unsignedByte",
+    }
+)  # fmt: skip
 
 
 def python_value(term: Term | None) -> object:
@@ -36,21 +44,7 @@ def python_value(term: Term | None) -> object:
         return f"_:{term.value}"
     kind = term.datatype.value.removeprefix(XSD)
     try:
-        if kind in {
-            "integer",
-            "int",
-            "long",
-            "short",
-            "byte",
-            "positiveInteger",
-            "nonNegativeInteger",
-            "negativeInteger",
-            "nonPositiveInteger",
-            "unsignedInt",
-            "unsignedLong",
-            "unsignedShort",
-            "unsignedByte",
-        }:
+        if kind in INTEGER_KINDS:
             return int(term.value)
         if kind == "decimal":
             from decimal import Decimal  # imported when needed: ~4 ms at start-up otherwise

@@ -8,34 +8,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from octograph.sparql.results import XSD, Results, Term
+from octograph.sparql.results import INTEGER_KINDS, XSD, Results, Term
 
 __all__ = ["columns", "empty_sentence", "header_text", "to_table"]
 
 GAP = "  "
 MIN_WIDTH = 6
 MAX_WORD = 16
-NUMERIC = {
-    XSD + kind
-    for kind in [
-        "integer",
-        "int",
-        "long",
-        "short",
-        "byte",
-        "decimal",
-        "double",
-        "float",
-        "positiveInteger",
-        "nonNegativeInteger",
-        "negativeInteger",
-        "nonPositiveInteger",
-        "unsignedInt",
-        "unsignedLong",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-}
+NUMERIC = {XSD + kind for kind in INTEGER_KINDS | {"decimal", "double", "float"}}
 EMPTY = "No rows: nothing in the loaded graphs matches the query."
 
 
