@@ -184,18 +184,19 @@ def test_category_colours_are_fixed_and_stable(view: GraphView) -> None:
         "KeyMessage", "Threat", "Remedy", "Instrument", "Stakeholder", "Value", "Tension", "Event",
     ]  # fmt: skip
     looks = {c.name: (c.color, c.shape) for c in view.categories}
-    assert looks["Threat"] == category_style("Threat") == ("#ed0a01", "triangle")
-    assert len(set(looks.values())) == len(looks)
-    # A category the palette does not know keeps its look whatever else is in the graph.
+    assert looks["Threat"] == category_style("Threat") == ("#c00f17", "triangle")
+    assert len({color for color, _ in looks.values()}) == len(looks)
+    # A category the palette does not know has a look of its own when alone, and a colour
+    # nobody else has when its own is taken: "Zebra" would be the events' colour.
     alone = nx.MultiDiGraph()
     alone.add_node("x", label="x", category="Zebra")
+    assert build_view(alone).categories[0].color == category_style("Zebra")[0]
+    assert category_style("Zebra")[0] == looks["Event"][0]
     crowded = report_graph()
     crowded.add_node("y", label="y", category="Zebra")
-    assert (
-        {c.name: (c.color, c.shape) for c in build_view(alone).categories}["Zebra"]
-        == {c.name: (c.color, c.shape) for c in build_view(crowded).categories}["Zebra"]
-        == category_style("Zebra")
-    )
+    again = {c.name: (c.color, c.shape) for c in build_view(crowded).categories}
+    assert again["Zebra"][0] not in {again[name][0] for name in looks}
+    assert again == {c.name: (c.color, c.shape) for c in build_view(crowded).categories}
 
 
 def test_other_categories_get_distinct_looks() -> None:
@@ -205,8 +206,8 @@ def test_other_categories_get_distinct_looks() -> None:
         graph.add_node(name, label=name, category=name)
     for name in ("Threat", "Remedy", "Tension"):
         graph.add_node(name, label=name, category=name)
-    looks = [(c.color, c.shape) for c in build_view(graph).categories]
-    assert len(set(looks)) == len(names) + 3
+    colours = [c.color for c in build_view(graph).categories]
+    assert len(set(colours)) == len(names) + 3
 
 
 def test_predicates_are_listed_once_with_counts(view: GraphView) -> None:
@@ -759,14 +760,20 @@ def test_no_two_labels_overlap_at_the_first_zoom(
 ) -> None:
     log = _open(page, report_pages[name])
     assert _overlapping_labels(page) == []
-    # Key messages are always labelled.
+    # Key messages are always labelled, in full (vis fades a label in over its last pixel
+    # below the threshold) and big enough to read: at least 11 px on screen.
     messages = page.evaluate(
-        """() => Object.values(window.octographView.network.body.nodes)
+        """() => { const v = window.octographView.network;
+            return Object.values(v.body.nodes)
             .filter((n) => n.options.shape === "square" && !n.options.hidden)
-            .map((n) => n.labelModule.visible())"""
+            .map((n) => [n.labelModule.visible(), n.options.font.size * v.getScale(),
+                         n.options.scaling.label.drawThreshold]); }"""
     )
     assert messages
-    assert all(messages)
+    for visible, pixels, threshold in messages:
+        assert visible
+        assert pixels >= threshold
+        assert pixels >= 11
     if name.startswith("map-"):  # one message's map fits one screen with every label drawn
         unlabelled = page.evaluate(
             """() => Object.values(window.octographView.network.body.nodes)

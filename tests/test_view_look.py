@@ -19,12 +19,15 @@ from octograph.server.answers import ServerData
 from octograph.server.tasks import graph_page
 from octograph.view.arrange import MAP_COLUMNS, label_box, wrap_label
 from octograph.view.page import build_view
-from octograph.view.palette import FAMILY_COLORS, MODALITY_STYLES
+from octograph.view.palette import CATEGORY_COLORS, MODALITY_STYLES
 
-# The distance the palette keeps between any two colours, for normal vision and for a
-# deuteranope (the commonest colour-vision deficiency): CIEDE2000 >= 20 is "clearly another
-# colour" at a glance, where about 2 is the smallest difference one notices side by side.
-MIN_DELTA_E = 20.0
+# The distance the palette keeps between any two categories' colours, for normal vision and
+# for a deuteranope (the commonest colour-vision deficiency). About 2 is the smallest
+# difference one notices side by side; past 10 two patches read as different colours at a
+# glance. 15 is what seventeen colours allow under deuteranopia (see view/palette.py), and
+# every colour keeps 20 from the white page so that no node fades into it.
+MIN_DELTA_E = 15.0
+MIN_FROM_WHITE = 20.0
 
 
 @pytest.fixture(scope="module")
@@ -38,27 +41,48 @@ def test_the_colour_ruler_matches_the_published_test_data() -> None:
     assert round(ciede2000((50, 2.5, 0), (73, 25, -18)), 4) == 27.1492
 
 
-@pytest.mark.parametrize(("a", "b"), list(itertools.combinations(FAMILY_COLORS.values(), 2)))
+def _far_apart(a: str, b: str) -> bool:
+    """The two colours differ by MIN_DELTA_E, both for normal and for deuteranopic vision."""
+    seen = delta_e(deuteranopia(a), deuteranopia(b))
+    return delta_e(a, b) >= MIN_DELTA_E and seen >= MIN_DELTA_E
+
+
+@pytest.mark.parametrize(("a", "b"), list(itertools.combinations(CATEGORY_COLORS, 2)))
 def test_any_two_colours_differ_for_normal_and_deuteranopic_vision(a: str, b: str) -> None:
-    assert delta_e(a, b) >= MIN_DELTA_E
-    assert delta_e(deuteranopia(a), deuteranopia(b)) >= MIN_DELTA_E
-    for colour in (a, b):  # and each shows on the white page
-        assert delta_e(colour, "#ffffff") >= MIN_DELTA_E
+    assert _far_apart(a, b)
 
 
-def test_no_two_categories_of_the_report_look_alike(report: nx.MultiDiGraph) -> None:
-    """Two categories have colours that differ by MIN_DELTA_E (both ways of seeing), or
-    share their family's colour and have different shapes."""
+@pytest.mark.parametrize("colour", CATEGORY_COLORS)
+def test_every_colour_shows_on_the_white_page(colour: str) -> None:
+    assert delta_e(colour, "#ffffff") >= MIN_FROM_WHITE
+
+
+def test_the_ruler_tells_a_confusable_pair() -> None:
+    # Red and green of the same lightness: far apart for most, one colour for a deuteranope.
+    assert delta_e("#cc3311", "#558800") >= MIN_DELTA_E
+    assert not _far_apart("#cc3311", "#558800")
+
+
+def test_every_category_of_the_report_has_a_colour_of_its_own(report: nx.MultiDiGraph) -> None:
     categories = build_view(report).categories
     assert len(categories) >= 12
     for one, other in itertools.combinations(categories, 2):
-        if one.color == other.color:
-            assert one.family == other.family
+        assert _far_apart(one.color, other.color), (one.name, other.name)
+        if one.family == other.family:  # and within a family a shape of its own
             assert one.shape != other.shape, (one.name, other.name)
-        else:
-            assert delta_e(one.color, other.color) >= MIN_DELTA_E, (one.name, other.name)
-            seen = delta_e(deuteranopia(one.color), deuteranopia(other.color))
-            assert seen >= MIN_DELTA_E, (one.name, other.name)
+
+
+def test_other_categories_take_colours_nobody_has() -> None:
+    """Any RDF: up to as many types as there are colours, each type gets its own colour."""
+    graph = nx.MultiDiGraph()
+    names = ["Threat", "Remedy"] + [f"Type{i}" for i in range(len(CATEGORY_COLORS) - 2)]
+    for name in names:
+        graph.add_node(name, label=name, category=name)
+    categories = build_view(graph).categories
+    assert len({c.color for c in categories}) == len(CATEGORY_COLORS)
+    graph.add_node("one more", label="one more", category="Zebra")  # then colour and shape
+    looks = [(c.color, c.shape) for c in build_view(graph).categories]
+    assert len(set(looks)) == len(looks)
 
 
 def _hedged_graph() -> nx.MultiDiGraph:

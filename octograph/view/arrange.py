@@ -18,19 +18,30 @@ import numpy as np
 __all__ = [
     "ARRANGE_NODE_LIMIT",
     "BIG_FONT",
+    "LABEL_SHOWN",
     "MAP_COLUMNS",
+    "OVERVIEW_FONT",
+    "SCREEN",
     "SMALL_FONT",
     "Box",
+    "first_zoom",
     "force_positions",
     "label_box",
     "map_positions",
+    "small_labels_show",
     "wrap_label",
 ]
 
 # Past this many nodes a force layout costs seconds; the cheap ring layout of layout.py
 # takes over and labels come as the reader zooms in.
 ARRANGE_NODE_LIMIT = 600
-BIG_FONT, SMALL_FONT = 30, 14  # key messages and hubs; every other node
+# Key messages and hubs; every other node. When the whole picture on a screen leaves the small
+# labels too small to draw, only the big ones show, and they get OVERVIEW_FONT: for the
+# report that is about 13 px on a laptop instead of 9 (vis-network caps them at 18 px as one
+# zooms in).
+BIG_FONT, OVERVIEW_FONT, SMALL_FONT = 30, 40, 14
+LABEL_SHOWN = 8  # px on screen from which vis-network draws a label in full (render.py)
+SCREEN = (1100.0, 760.0)  # the picture's room on a 1280 x 800 screen, beside the legend
 _WRAP = 24  # characters per label line
 # Arial, which vis-network draws in, averages about 0.5 em a character in mixed text; 0.62
 # em errs wide so that an estimated box holds the drawn one.
@@ -71,36 +82,97 @@ def label_box(label: str, font: float, radius: float) -> Box:
 
 
 def force_positions(
-    graph: nx.Graph, boxes: Mapping[str, Box], seed: int = 42
-) -> dict[str, tuple[float, float]]:
-    """ForceAtlas2 (seeded, so the same graph gives the same picture), then spread apart
-    until no two boxes overlap."""
-    if graph.number_of_nodes() == 0:
-        return {}
+    graph: nx.Graph, choices: Sequence[Mapping[str, Box]], seed: int = 42
+) -> tuple[dict[str, tuple[float, float]], int]:
+    """ForceAtlas2 (seeded, so the same graph gives the same picture), spread apart until no
+    two boxes overlap, then drawn in as far as that allows; with the first of the *choices*
+    of boxes whose small labels show at the first zoom (else the last), and its index."""
+    names = sorted(graph)
+    if not names:
+        return {}, 0
+    start = _start(graph, choices[0], seed)
+    for index, boxes in enumerate(choices):
+        listed = [boxes[n] for n in names]
+        xy = _compact(_spread(start, listed)[0], listed)
+        positions = {
+            n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy, strict=True)
+        }
+        if small_labels_show(positions, boxes) or index == len(choices) - 1:
+            return positions, index
+    raise ValueError("force_positions needs a choice of boxes")
+
+
+def _start(graph: nx.Graph, boxes: Mapping[str, Box], seed: int) -> np.ndarray:
+    """ForceAtlas2's positions, in sorted node order, the long axis across the screen and
+    scaled so that an average edge is about three small labels long."""
     sizes = {n: boxes[n].half for n in graph}
     raw = nx.forceatlas2_layout(
         graph, max_iter=300, scaling_ratio=4.0, node_size=sizes, seed=seed, distributed_action=True
     ) if graph.number_of_nodes() > 1 else {n: (0.0, 0.0) for n in graph}  # fmt: skip
-    names = sorted(graph)
-    xy = np.array([raw[n] for n in names], dtype=float).reshape(-1, 2)
+    xy = np.array([raw[n] for n in sorted(graph)], dtype=float).reshape(-1, 2)
     xy -= xy.mean(axis=0)
-    if len(names) > 2:  # the long axis across the screen, which is wider than tall
+    if len(xy) > 2:  # the long axis across the screen, which is wider than tall
         _, _, axes = np.linalg.svd(xy, full_matrices=False)
         xy = xy @ axes.T
-    # Scale so that an average edge is about three small labels long; labels are wide, so
-    # give the width more room than the height before the boxes are pushed apart.
+    # Labels are wide, so the width gets more room than the height before boxes are pushed.
     lengths = [math.dist(raw[u], raw[v]) for u, v in graph.edges() if u != v]
     mean = sum(lengths) / len(lengths) if lengths else 1.0
-    xy *= np.array([1.6, 1.0]) * (160.0 / mean if mean > 0 else 1.0)
-    xy = _separate(xy, [boxes[n] for n in names])
-    return {
-        n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy, strict=True)
-    }
+    return np.asarray(xy * np.array([1.6, 1.0]) * (160.0 / mean if mean > 0 else 1.0))
 
 
-def _separate(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> np.ndarray:
+def first_zoom(positions: Mapping[str, tuple[float, float]], boxes: Mapping[str, Box]) -> float:
+    """The zoom the page opens at on SCREEN: the whole picture, never past 1 (as view.js's
+    fitView computes it)."""
+    if not positions:
+        return 1.0
+    xy = np.array(list(positions.values()), dtype=float)
+    width, height = _extent(xy, [boxes[n] for n in positions])
+    return min(1.0, 0.96 * min(SCREEN[0] / width, SCREEN[1] / height))
+
+
+def small_labels_show(
+    positions: Mapping[str, tuple[float, float]], boxes: Mapping[str, Box]
+) -> bool:
+    """Whether the small labels are drawn in full at the first zoom."""
+    return first_zoom(positions, boxes) * SMALL_FONT >= LABEL_SHOWN
+
+
+def _extent(xy: np.ndarray, boxes: Sequence[Box]) -> tuple[float, float]:
+    """Width and height of the picture, every node with its label."""
+    half = np.array([b.half for b in boxes])
+    up = np.array([b.up for b in boxes])
+    down = np.array([b.down for b in boxes])
+    width = (xy[:, 0] + half).max() - (xy[:, 0] - half).min()
+    return float(width), float((xy[:, 1] + down).max() - (xy[:, 1] - up).min())
+
+
+def _compact(xy: np.ndarray, boxes: Sequence[Box], rounds: int = 12) -> np.ndarray:
+    """The layout drawn in towards its centre, more along its too-long side, and spread
+    again, as long as that lets it be drawn larger on a screen.
+
+    Pushing pairs apart leaves holes: drawing in halves them, which lets the big labels be
+    drawn a third larger at the first zoom (about 13 px instead of 9 for the report).
+    """
+
+    def scale(layout: np.ndarray) -> float:  # of the picture fitted to the screen
+        width, height = _extent(layout, boxes)
+        return min(_SCREEN_RATIO / width, 1 / height)
+
+    best, current = xy, xy
+    for _ in range(rounds):
+        width, height = _extent(current, boxes)
+        factor = np.array([0.75, 0.9] if width > height * _SCREEN_RATIO else [0.9, 0.75])
+        centre = current.mean(axis=0)
+        current, settled = _spread(centre + (current - centre) * factor, boxes)
+        if not settled or scale(current) < scale(best) * 1.01:
+            break  # another round would gain less than a hundredth
+        best = current
+    return best
+
+
+def _spread(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> tuple[np.ndarray, bool]:
     """Push every two overlapping boxes apart along the axis where they overlap least, all
-    pairs at once, until none overlap."""
+    pairs at once; and whether none overlap any more."""
     half = np.array([b.half for b in boxes])
     up = np.array([b.up for b in boxes])
     down = np.array([b.down for b in boxes])
@@ -114,7 +186,7 @@ def _separate(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> np.nd
         # makes neighbours chase each other without end).
         clash = (dx > _GAP / 2) & (dy > _GAP / 2) & upper
         if not clash.any():
-            break
+            return xy, True
         i, j = np.nonzero(clash)
         along_x = dx[i, j] < dy[i, j] * _X_BIAS
         # ties (two nodes at one spot) part along the pair's order, the same in every run
@@ -128,7 +200,7 @@ def _separate(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> np.nd
         np.add.at(push[:, 1], i, -amount_y)
         np.add.at(push[:, 1], j, amount_y)
         xy = xy + push * 0.6  # less than the full push: many pairs push one node at once
-    return xy
+    return xy, False
 
 
 def map_positions(

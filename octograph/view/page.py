@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 import networkx as nx
 
@@ -19,10 +19,12 @@ from octograph.output import write_file
 from octograph.view.arrange import (
     ARRANGE_NODE_LIMIT,
     BIG_FONT,
+    OVERVIEW_FONT,
     SMALL_FONT,
     force_positions,
     label_box,
     map_positions,
+    small_labels_show,
     wrap_label,
 )
 from octograph.view.layout import layout, local_name, node_size, smooth
@@ -145,6 +147,7 @@ class GraphView:
     predicates: list[Predicate]
     physics: bool
     mode: str = "network"
+    map_font: int = BIG_FONT  # of the key messages' labels on the message map
 
     def to_html(self, nav: Sequence[tuple[str, str, bool]] = ()) -> str:
         """Render the page: one HTML document with vis-network and the data inlined, under
@@ -185,7 +188,7 @@ class GraphView:
             "physics": self.physics,
             "mode": self.mode,
             "hasMap": any(n["mx"] is not None for n in self.nodes),
-            "map": {"size": MAP_NODE_SIZE, "font": SMALL_FONT, "bigFont": BIG_FONT},
+            "map": {"size": MAP_NODE_SIZE, "font": SMALL_FONT, "bigFont": self.map_font},
             "modalities": MODALITY_STYLES,
             "modalityNames": list(MODALITY_STYLES),
             "edgeLabels": len(self.edges) <= EDGE_LABEL_LIMIT,
@@ -267,9 +270,9 @@ def build_view(
     >>> [n["label"] for n in view.nodes], [e["label"] for e in view.edges]
     (['Ransomware', 'Backups'], ['addresses'])
     >>> [(c.name, c.color) for c in view.categories]
-    [('Threat', '#ed0a01'), ('Remedy', '#146d43')]
+    [('Threat', '#c00f17'), ('Remedy', '#4fa852')]
     """
-    nodes, categories = _nodes(graph)
+    nodes, categories, map_font = _nodes(graph)
     edges, predicates = _edges(graph)
     heading = title if title is not None else str(graph.graph.get("title") or "octograph")
     return GraphView(
@@ -280,11 +283,13 @@ def build_view(
         predicates=predicates,
         physics=len(nodes) > 1 and bool(physics) and len(nodes) <= PHYSICS_NODE_LIMIT,
         mode=mode if any(n["mx"] is not None for n in nodes) else "network",
+        map_font=map_font,
     )
 
 
-def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category]]:
-    """The nodes with their look, size and positions, and the categories they fall in."""
+def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category], int]:
+    """The nodes with their look, size and positions, the categories they fall in, and the
+    size of the key messages' labels on the map."""
     node_ids = [str(n) for n in graph.nodes]
     attrs: dict[str, Mapping[str, Any]] = {str(n): a for n, a in graph.nodes(data=True)}
     degree = {str(n): int(d) for n, d in graph.degree()}
@@ -294,8 +299,9 @@ def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category]]:
     style = {c.name: c for c in found}
     size = {n: node_size(degree[n], max_degree) for n in node_ids}
     label = {n: str(attrs[n].get("label") or local_name(n)) for n in node_ids}
-    font = _fonts(node_ids, category, degree)
-    positions, mapped = _positions(graph, node_ids, category, degree, size, label, font, found)
+    positions, font, mapped, map_font = _arrange(
+        graph, node_ids, category, degree, size, label, found
+    )
     nodes: list[VisNode] = []
     for n in node_ids:
         x, y = positions[n]
@@ -319,52 +325,68 @@ def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category]]:
                 "iri": str(attrs[n].get("iri") or n),
             }
         )
-    return nodes, found
+    return nodes, found, map_font
 
 
 def _fonts(
-    nodes: list[str], category: Mapping[str, str], degree: Mapping[str, int]
+    nodes: list[str], category: Mapping[str, str], degree: Mapping[str, int], big: int
 ) -> dict[str, int]:
-    """Key messages and hubs (the most connected twelfth, at least five) get a big label,
+    """Key messages and hubs (the most connected twelfth, at least five) get a *big* label,
     readable when the whole graph is on screen; the others' labels come as one zooms in."""
     hubs = set(sorted(nodes, key=lambda n: (-degree[n], n))[: max(5, len(nodes) // 12)])
     return {
-        n: BIG_FONT if category[n] in _ALWAYS or (n in hubs and degree[n] > 2) else SMALL_FONT
+        n: big if category[n] in _ALWAYS or (n in hubs and degree[n] > 2) else SMALL_FONT
         for n in nodes
     }
 
 
-def _positions(
+class _Arranged(NamedTuple):
+    """Where the nodes are and how big their labels, in the network and on the map."""
+
+    positions: dict[str, tuple[float, float]]
+    font: dict[str, int]
+    mapped: dict[str, tuple[float, float]]  # only where the graph has key messages
+    map_font: int  # of the key messages' labels on the map
+
+
+def _arrange(
     graph: nx.MultiDiGraph,
     nodes: list[str],
     category: Mapping[str, str],
     degree: Mapping[str, int],
     size: Mapping[str, float],
     label: Mapping[str, str],
-    font: Mapping[str, int],
     found: list[Category],
-) -> tuple[dict[str, tuple[float, float]], dict[str, tuple[float, float]]]:
-    """Settled network positions and, where the graph has key messages, the map's."""
+) -> _Arranged:
+    """Settled positions and the labels' sizes: the big labels are OVERVIEW_FONT in a picture
+    that shows only them at its first zoom, BIG_FONT where every label shows."""
+    fonts = [_fonts(nodes, category, degree, big) for big in (BIG_FONT, OVERVIEW_FONT)]
     if len(nodes) > ARRANGE_NODE_LIMIT:
-        return layout(nodes, category, degree, [c.name for c in found]), {}
-    boxes = {n: label_box(wrap_label(label[n]), font[n], size[n]) for n in nodes}
+        return _Arranged(layout(nodes, category, degree, [c.name for c in found]), fonts[0], {},
+                         BIG_FONT)  # fmt: skip
     simple = nx.Graph()
     simple.add_nodes_from(nodes)
     simple.add_edges_from(sorted((str(u), str(v)) for u, v in graph.edges() if u != v))
-    positions = force_positions(simple, boxes)
+    boxes = [{n: label_box(wrap_label(label[n]), f[n], size[n]) for n in nodes} for f in fonts]
+    positions, chosen = force_positions(simple, boxes)
     if "KeyMessage" not in category.values():
-        return positions, {}
+        return _Arranged(positions, fonts[chosen], {}, BIG_FONT)
     # On the map every node has one size and only key messages a big label (view.js
     # switches to these when the map is shown).
-    map_boxes = {
-        n: label_box(wrap_label(label[n]), _map_font(category[n]), MAP_NODE_SIZE) for n in nodes
-    }
     order = sorted(nodes, key=lambda n: (_natural(label[n]), n))
-    return positions, map_positions(simple, category, map_boxes, order)
-
-
-def _map_font(category: str) -> int:
-    return BIG_FONT if category == "KeyMessage" else SMALL_FONT
+    for big in (BIG_FONT, OVERVIEW_FONT):
+        map_boxes = {
+            n: label_box(
+                wrap_label(label[n]),
+                big if category[n] == "KeyMessage" else SMALL_FONT,
+                MAP_NODE_SIZE,
+            )
+            for n in nodes
+        }
+        mapped = map_positions(simple, category, map_boxes, order)
+        if small_labels_show(mapped, map_boxes):
+            break
+    return _Arranged(positions, fonts[chosen], mapped, big)
 
 
 def _natural(text: str) -> list[Any]:

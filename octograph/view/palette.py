@@ -1,4 +1,4 @@
-"""How categories look: a colour per family, a shape per family, and the edge styles by modality."""
+"""How categories look: a colour per category, a shape per category of a family, and edge styles."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 __all__ = [
+    "CATEGORY_COLORS",
     "DEFAULT_CATEGORY",
-    "FAMILY_COLORS",
     "MODALITY_STYLES",
     "SHAPES",
     "Category",
@@ -20,48 +20,44 @@ __all__ = [
 
 DEFAULT_CATEGORY = "Other"
 
-# One colour per family of the report's categories. Chosen (Okabe-Ito as the start, then a
-# search that moved each colour a little) so that any two differ by CIEDE2000 >= 20, for
-# normal vision and under simulated deuteranopia (Machado et al. 2009), and each stands out
-# against the white page; tests/test_view_palette.py checks both. Eight is about as many as
-# that distance allows: nine colours already fall to ~20 at best, fourteen far below. So
-# the rarer categories share their family's colour and are told apart by their shape.
-FAMILY_COLORS: dict[str, str] = {
-    "messages": "#1a1a1a",
-    "threats": "#ed0a01",
-    "remedies": "#146d43",
-    "instruments": "#164b8f",
-    "actors": "#ffcf09",
-    "values": "#8e7290",
-    "context": "#dcb3ac",
-    "other": "#4ee2f7",
-}
-
 # vis-network shapes that keep the label below the node (box, ellipse and the like would
 # put it inside and change every size).
 SHAPES = ("dot", "triangle", "square", "diamond", "hexagon", "star", "triangleDown")
 
-# The report's categories: (family, shape). Within a family every category has its own shape.
-_KNOWN: dict[str, tuple[str, str]] = {
-    "KeyMessage": ("messages", "square"),
-    "Threat": ("threats", "triangle"),
-    "Remedy": ("remedies", "dot"),
-    "Instrument": ("instruments", "diamond"),
-    "Stakeholder": ("actors", "hexagon"),
-    "Place": ("actors", "dot"),
-    "Country": ("actors", "square"),
-    "Value": ("values", "star"),
-    "Tension": ("values", "triangleDown"),
-    "Event": ("context", "triangleDown"),
-    "Example": ("context", "dot"),
-    "Conference": ("context", "square"),
-    "Report": ("context", "diamond"),
-    "Project": ("context", "hexagon"),
-    "Figure": ("context", "star"),
-    "Passage": ("context", "triangle"),
-    "Taxonomy": ("other", "diamond"),
+# Each of the report's categories: (family, colour, shape). Every category has a colour of
+# its own, and within a family a shape of its own, so colour and shape both tell it apart.
+#
+# The colours: any two differ by CIEDE2000 >= 15 for normal vision and under simulated
+# deuteranopia (Machado et al. 2009), and each by >= 20 from the white page;
+# tests/test_view_look.py measures all three. Found by a search (simulated annealing over
+# sRGB) that kept the first six near the hues people expect (threats red, remedies green,
+# instruments blue, stakeholders orange, values purple, key messages near black) and then
+# pulled every pair apart. 15 rather than the 20 one would like: seventeen colours that a
+# deuteranope can tell apart do not go much past 16 (the search's best: 15.8 here, 16.6
+# with no hue kept), fourteen not past 20 (19.8), eight reach 28.
+_KNOWN: dict[str, tuple[str, str, str]] = {
+    "KeyMessage": ("messages", "#050d07", "square"),
+    "Threat": ("threats", "#c00f17", "triangle"),
+    "Remedy": ("remedies", "#4fa852", "dot"),
+    "Instrument": ("instruments", "#0662f9", "diamond"),
+    "Stakeholder": ("actors", "#fc8c01", "hexagon"),
+    "Place": ("actors", "#573d11", "dot"),
+    "Country": ("actors", "#fffb00", "square"),
+    "Value": ("values", "#6e3f7f", "star"),
+    "Tension": ("values", "#cf57c5", "triangleDown"),
+    "Event": ("context", "#85fce7", "triangleDown"),
+    "Example": ("context", "#57dbf7", "dot"),
+    "Conference": ("context", "#845d55", "square"),
+    "Report": ("context", "#6f787f", "diamond"),
+    "Project": ("context", "#defcb3", "hexagon"),
+    "Figure": ("context", "#d8aea6", "star"),
+    "Passage": ("context", "#a0a5ad", "triangle"),
+    "Taxonomy": ("other", "#0a205b", "diamond"),
 }
 _ORDER = list(_KNOWN)
+
+# The same colours in the same order: categories the report does not use take them too.
+CATEGORY_COLORS: tuple[str, ...] = tuple(color for _, color, _ in _KNOWN.values())
 
 # Edges by how sure the report is (the `modality` edge attribute): a plain fact is a thin
 # solid line, a hedge ("may", "likely") dashed, a demand ("must", "should") thick.
@@ -91,12 +87,12 @@ def family(name: str) -> str:
     >>> family("Stakeholder"), family("Zebra")
     ('actors', 'other')
     """
-    return _KNOWN.get(name, ("other", "dot"))[0]
+    return _KNOWN[name][0] if name in _KNOWN else "other"
 
 
 def _styles() -> list[tuple[str, str]]:
-    """Every (colour, shape) pair, in a fixed order, for categories the report does not use."""
-    return [(c, s) for s in SHAPES for c in FAMILY_COLORS.values()]
+    """Every (colour, shape) pair, colours first, for categories the report does not use."""
+    return [(c, s) for s in SHAPES for c in CATEGORY_COLORS]
 
 
 def _slot(name: str) -> int:
@@ -106,14 +102,14 @@ def _slot(name: str) -> int:
 
 
 def category_style(name: str) -> tuple[str, str]:
-    """The (colour, shape) a category gets unless another in the same graph has it already.
+    """The (colour, shape) a category has unless another in the same graph has its colour.
 
     >>> category_style("Threat")
-    ('#ed0a01', 'triangle')
+    ('#c00f17', 'triangle')
     """
     if name in _KNOWN:
-        fam, shape = _KNOWN[name]
-        return FAMILY_COLORS[fam], shape
+        _, color, shape = _KNOWN[name]
+        return color, shape
     return _styles()[_slot(name)]
 
 
@@ -125,21 +121,22 @@ def category_color(name: str) -> str:
 def categories(counts: Mapping[str, int]) -> list[Category]:
     """The report's categories in their usual order, then any others alphabetically.
 
-    Two categories with the same look would be confused, so a category the report does not
-    use takes the next (colour, shape) that no other category of this graph has.
+    Two categories of one colour would be told apart by shape alone, so a category the
+    report does not use keeps its own look only while no other category of this graph has
+    its colour; else it takes the next colour nobody has, and once every colour is shown,
+    the next (colour, shape) that nobody has.
     """
     order = sorted(counts, key=lambda c: (_ORDER.index(c) if c in _ORDER else len(_ORDER), c))
     styles = _styles()
-    taken = {category_style(c) for c in order if c in _KNOWN}
-    found = []
+    looks = {c: category_style(c) for c in order if c in _KNOWN}
     for c in order:
-        color, shape = category_style(c)
-        if c not in _KNOWN:
-            slot = _slot(c)
-            for step in range(len(styles)):  # with more categories than styles, some share
-                if styles[(slot + step) % len(styles)] not in taken:
-                    color, shape = styles[(slot + step) % len(styles)]
-                    break
-            taken.add((color, shape))
-        found.append(Category(c, color, counts[c], shape, family(c)))
-    return found
+        if c in looks:
+            continue
+        colors = {color for color, _ in looks.values()}
+        slot = _slot(c)
+        turn = [styles[(slot + step) % len(styles)] for step in range(len(styles))]
+        free = [s for s in turn if s[0] not in colors] or [
+            s for s in turn if s not in looks.values()
+        ]
+        looks[c] = free[0] if free else turn[0]  # more categories than looks: some share
+    return [Category(c, looks[c][0], counts[c], looks[c][1], family(c)) for c in order]

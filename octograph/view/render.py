@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from octograph.errors import OctographError
+from octograph.view.arrange import LABEL_SHOWN
 
 __all__ = ["csp_hash", "frame_html", "page_html", "vis_options"]
 
@@ -148,10 +149,11 @@ def vis_options(big: bool) -> dict[str, Any]:
         "nodes": {
             "borderWidth": 0 if big else 1,  # stroking 10,000 borders costs a quarter second
             "font": {"size": 14, "color": "#222222"},
-            # A label is drawn once it is 8 px on screen (vis draws at threshold - 1): the big
-            # labels of key messages and hubs at the first zoom, the others as one zooms in;
-            # and never over 18 px, so that zooming in does not blow the big ones up.
-            "scaling": {"label": {"drawThreshold": 9, "maxVisible": 18}},
+            # A label is drawn in full once it is 8 px on screen (from 7 px vis fades it in):
+            # the big labels of key messages and hubs at the first zoom, the others as one
+            # zooms in; and never over 18 px, so that zooming in does not blow the big ones up.
+            # arrange.LABEL_SHOWN is the same 8 px.
+            "scaling": {"label": {"drawThreshold": LABEL_SHOWN, "maxVisible": 18}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
