@@ -880,6 +880,9 @@ def test_a_deflated_page_draws_everything(
     page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("octograph.view.pack.PACK_BYTES", 1_000)
+    # and in three parts compressed side by side, which the browser inflates as one stream
+    monkeypatch.setattr("octograph.view.pack.PART_BYTES", 1_000)
+    monkeypatch.setattr("octograph.view.pack.MOST_PARTS", 3)
     view = build_view(report_graph())
     html_text = view.to_html()
     assert '"packed"' in html_text

@@ -8,7 +8,7 @@ import hashlib
 import importlib.resources
 import importlib.util
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,13 +42,6 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    # The data block is the page's largest part: compact, in graph order, not ASCII-escaped.
-    # tojson still replaces < > & ' by \\u escapes, so no label can end the script element.
-    env.policies["json.dumps_kwargs"] = {
-        "ensure_ascii": False,
-        "separators": (",", ":"),
-        "allow_nan": False,
-    }
     return env
 
 
@@ -85,12 +78,11 @@ def csp_hash(source: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def page_html(
-    title: str, data: Mapping[str, Any], nav: Sequence[tuple[str, str, bool]] = ()
-) -> str:
+def page_html(title: str, data: str, nav: Sequence[tuple[str, str, bool]] = ()) -> str:
     """The page: vis-network, view.css and view.js inlined, *data* in a JSON block.
 
-    *data* is what view.js reads (see GraphView._page_data); any text in it is safe. *nav*,
+    *data* is the JSON text view.js reads (see GraphView._page_data), made safe inside a
+    script element by pack.pack. *nav*,
     links ``(href, label, current)`` above the page, is the server's navigation bar.
     """
     vis_css, vis_js = _vis_assets()
@@ -115,7 +107,7 @@ def page_html(
             title=title,
             nav=nav,
             csp=csp,
-            data=data,
+            data=Markup(data),
             # Markup: our own files, inlined verbatim so that the text hashed above is the text
             # the browser hashes; escaping them would change both the code and its hash.
             scripts=[Markup(s) for s in scripts],
