@@ -79,6 +79,10 @@ def test_user_files_load_instead_of_the_bundled_report(tmp_path: Path) -> None:
     kg = load([f])
     assert kg.query("ASK { <https://example.org/a> ?p 'c' }").boolean
     assert not kg.query("ASK { ?m a octo:KeyMessage }").boolean
+    # One path needs no list, as a string or a Path: not read as the characters of its name
+    # (once "/" among them, the whole file system).
+    for one in (str(f), f):
+        assert load(one).query("ASK { <https://example.org/a> ?p 'c' }").boolean
 
 
 def test_a_second_report_folder_is_loaded_too(data_copy: Path) -> None:

@@ -209,7 +209,9 @@ ex:keeper ex:feeds ex:leo .
     out, err = capsys.readouterr()
     assert (e.value.code or 0) == 0, err
     assert out == f"{page}\n"
-    assert "Zig" in page.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert "Zig" in text
+    assert "<title>octograph — zoo.ttl</title>" in text  # not "the report's graph"
 
 
 def test_view_layout_map_opens_on_the_map(

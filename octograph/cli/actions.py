@@ -90,7 +90,7 @@ def view(
     that is said rather than drawn as an empty map.
     """
     from octograph.errors import NotFoundError
-    from octograph.view.page import build_view
+    from octograph.view.page import build_view, page_title
 
     graph = kg.to_networkx(**selection)
     if graph.number_of_nodes() == 0:
@@ -99,8 +99,7 @@ def view(
         what = [f"{k}={v}" for k, v in chosen.items() if v is not None]
         raise NotFoundError(f"the selection {' '.join(what)} is empty: no node to draw")
     page = Path(output or "octograph-view.html")
-    focus = selection.get("focus")
-    title = "octograph — " + (f"around {focus}" if focus else "the report's graph")
+    title = page_title(graph, kg.files, selection.get("focus"))
     if layout == "map" and not any(c == "KeyMessage" for _, c in graph.nodes(data="category")):
         raise NotFoundError("--layout map: the selection has no key message to lay out")
     build_view(graph, title=title, mode=layout).write(page)

@@ -174,7 +174,7 @@ class KnowledgeGraph:
 
 
 def load(
-    paths: Sequence[str | os.PathLike[str]] | None = None,
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,
     engine: str = "oxigraph",
     ontology: bool = True,
@@ -184,8 +184,8 @@ def load(
     """Load the bundled report, or the RDF files and folders in *paths*, with the ontology.
 
     Args:
-        paths: files or folders of TriG, Turtle, N-Triples, N-Quads, RDF/XML or JSON-LD;
-            ``None`` loads the bundled reports.
+        paths: a file or folder, or a list of them, of TriG, Turtle, N-Triples, N-Quads,
+            RDF/XML or JSON-LD; ``None`` loads the bundled reports.
         engine: ``"oxigraph"`` or ``"rdflib"``, the engine that answers queries.
         ontology: also load the bundled ontology into its own named graph.
         store: where the graph lives (see octograph.store): ``"oxigraph"`` (in memory, the
@@ -203,6 +203,8 @@ def load(
     """
     if engine not in ENGINES:
         raise OctographError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if isinstance(paths, (str, os.PathLike)):  # one path, not the characters of its name
+        paths = [paths]
     files = None if store.startswith("sparql:") else data_files(paths or [bundled_data()])
     ontology_file = bundled_ontology() if ontology else None
     if store == "oxigraph":

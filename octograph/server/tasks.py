@@ -29,10 +29,11 @@ def graph_page(data: answers.ServerData, prefix: str) -> str:
     """The graph view of the whole graph as the CLI writes it, under the site's navigation
     bar (its links relative to *prefix*, where the app is mounted): the page /graph."""
     from octograph.server.pages import NAV
-    from octograph.view.page import build_view
+    from octograph.view.page import build_view, page_title
 
     nav = [(f"{prefix}{path}", label, path == "/graph") for path, label, _ in NAV]
-    view = build_view(data.kg.to_networkx(), title="octograph — the report's graph")
+    graph = data.kg.to_networkx()
+    view = build_view(graph, title=page_title(graph, data.kg.files))
     return view.to_html(nav=nav)
 
 

@@ -10,15 +10,17 @@ quotes shrinks to less than half, and the reader's text stays plain JSON below t
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import os
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import orjson
 
-__all__ = ["MOST_PARTS", "PACK_BYTES", "PART_BYTES", "deflate", "pack", "trim"]
+__all__ = ["MOST_PARTS", "PACK_BYTES", "PART_BYTES", "collector_paused", "deflate", "pack", "trim"]
 
 PACK_BYTES = 2_000_000
 # Past this many bytes of JSON a part of its own, compressed on its own core (see deflate).
@@ -83,3 +85,16 @@ def deflate(raw: bytes) -> bytes:
         return squeeze(0)
     with ThreadPoolExecutor(len(chunks)) as pool:  # zlib lets go of the GIL while it works
         return b"".join(pool.map(squeeze, range(len(chunks))))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block, as it was after: a big page's
+    tables are many small lists in no cycle, which it would otherwise walk the heap for."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

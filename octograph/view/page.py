@@ -6,11 +6,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple, NotRequired, TypedDict
@@ -30,7 +28,7 @@ from octograph.view.arrange import (
     wrap_label,
 )
 from octograph.view.layout import layout, local_name, node_size, smooth
-from octograph.view.pack import pack, trim
+from octograph.view.pack import collector_paused, pack, trim
 from octograph.view.palette import (
     DEFAULT_CATEGORY,
     MODALITY_STYLES,
@@ -53,6 +51,7 @@ __all__ = [
     "VisNode",
     "build_view",
     "category_color",
+    "page_title",
 ]
 
 # Past this many nodes the browser cannot run the force simulation within the time budget
@@ -157,7 +156,7 @@ class GraphView:
         # A big graph's tables are a hundred thousand small lists, none of them in a cycle:
         # the garbage collector would walk the whole heap, graph and all, dozens of times
         # while they are built (a third of a 10,000-node page's write time).
-        with _collector_paused():
+        with collector_paused():
             return page_html(self.title, pack(self._page_data()), nav)
 
     def _page_data(self) -> dict[str, Any]:
@@ -222,18 +221,6 @@ class GraphView:
         target = Path(path)
         write_file(target, self.to_html().encode("utf-8"))
         return target
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block, as it was after."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _edge_rows(
@@ -309,6 +296,22 @@ def build_view(
         mode=mode if any(n["mx"] is not None for n in nodes) else "network",
         map_font=map_font,
     )
+
+
+def page_title(graph: nx.MultiDiGraph, files: Sequence[Path] = (), focus: str | None = None) -> str:
+    """The page's title: what it shows, around an entity, a report, or the files drawn.
+
+    >>> page_title(nx.MultiDiGraph(), [Path("zoo.ttl")])
+    'octograph — zoo.ttl'
+    """
+    if focus:
+        return f"octograph — around {focus}"
+    if any(c == "KeyMessage" for _, c in graph.nodes(data="category")):
+        return "octograph — the report's graph"
+    names = [f.name for f in files][:4]
+    if len(names) > 3:
+        names[3:] = [f"{len(files) - 3} more files"]
+    return "octograph — " + (", ".join(names) or "the graph")
 
 
 def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category], int]:

@@ -62,8 +62,19 @@ octographData().then((data) => {
     if (line) lines.push(line);
     return lines.join("\n") || text;
   }
+  // A node's outline is its colour a third darker, so that the pale colours of the palette
+  // keep a crisp edge on the white page; big graphs draw no outline (render.py).
+  const outlined = data.options.nodes.borderWidth > 0;
+  function outline(hex) {
+    const dark = (i) => Math.round(parseInt(hex.slice(i, i + 2), 16) * 0.65)
+      .toString(16).padStart(2, "0");
+    const border = "#" + dark(1) + dark(3) + dark(5);
+    return { background: hex, border, highlight: { background: hex, border: "#222222" },
+      hover: { background: hex, border: "#222222" } };
+  }
   const nodes = new vis.DataSet(data.nodes.map((n) => {
-    const item = { id: n.id, color: n.color, size: n.size, x: n.x, y: n.y, shape: n.shape };
+    const item = { id: n.id, color: outlined ? outline(n.color) : n.color, size: n.size, x: n.x,
+      y: n.y, shape: n.shape };
     if (!data.lazyNodeLabels) item.label = wrap(n.label);
     if (n.font !== data.map.font) item.font = { size: n.font };
     return item;
