@@ -47,6 +47,11 @@ _WRAP = 24  # characters per label line
 # em errs wide so that an estimated box holds the drawn one.
 _EM, _LINE = 0.62, 1.3
 _GAP = 8.0  # canvas units kept free between two boxes
+# Passes after which boxes still pushing each other get a tenth more room all round: a
+# crowded graph otherwise circles for thousands of passes (a 400-node one for 2,000).
+_CROWDED = 100
+_RECHECK = 10  # passes between two lookups of which boxes are near each other
+_FORCE_PAIRS = 300 * 150**2  # pair weighings the force layout may make (see _start)
 # Labels are wide and short, so pushing along y is cheap and would stack the picture into a
 # tall column; preferring x up to this ratio keeps it about as wide as a screen.
 _X_BIAS = 1.8
@@ -93,6 +98,8 @@ def force_positions(
     start = _start(graph, choices[0], seed)
     for index, boxes in enumerate(choices):
         listed = [boxes[n] for n in names]
+        if index < len(choices) - 1 and not _may_show_small_labels(listed):
+            continue  # even packed without a gap, the picture would be too big for them
         xy = _compact(_spread(start, listed)[0], listed)
         positions = {
             n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy, strict=True)
@@ -106,8 +113,12 @@ def _start(graph: nx.Graph, boxes: Mapping[str, Box], seed: int) -> np.ndarray:
     """ForceAtlas2's positions, in sorted node order, the long axis across the screen and
     scaled so that an average edge is about three small labels long."""
     sizes = {n: boxes[n].half for n in graph}
+    # Each iteration weighs every pair: 300 for the report's 128 nodes, fewer past that, so
+    # that a 600-node graph is laid out in about the same time (and still settles).
+    rounds = max(50, min(300, _FORCE_PAIRS // max(1, graph.number_of_nodes()) ** 2))
     raw = nx.forceatlas2_layout(
-        graph, max_iter=300, scaling_ratio=4.0, node_size=sizes, seed=seed, distributed_action=True
+        graph, max_iter=rounds, scaling_ratio=4.0, node_size=sizes, seed=seed,
+        distributed_action=True,
     ) if graph.number_of_nodes() > 1 else {n: (0.0, 0.0) for n in graph}  # fmt: skip
     xy = np.array([raw[n] for n in sorted(graph)], dtype=float).reshape(-1, 2)
     xy -= xy.mean(axis=0)
@@ -118,6 +129,14 @@ def _start(graph: nx.Graph, boxes: Mapping[str, Box], seed: int) -> np.ndarray:
     lengths = [math.dist(raw[u], raw[v]) for u, v in graph.edges() if u != v]
     mean = sum(lengths) / len(lengths) if lengths else 1.0
     return np.asarray(xy * np.array([1.6, 1.0]) * (160.0 / mean if mean > 0 else 1.0))
+
+
+def _may_show_small_labels(boxes: Sequence[Box]) -> bool:
+    """Whether the small labels could show at the first zoom at all: if the boxes, laid
+    edge to edge with no hole, already need more room than SCREEN at the zoom that draws
+    them, no layout can."""
+    area = sum((2 * b.half + _GAP) * (b.up + b.down + _GAP) for b in boxes)
+    return min(1.0, 0.96 * math.sqrt(SCREEN[0] * SCREEN[1] / area)) * SMALL_FONT >= LABEL_SHOWN
 
 
 def first_zoom(positions: Mapping[str, tuple[float, float]], boxes: Mapping[str, Box]) -> float:
@@ -172,35 +191,74 @@ def _compact(xy: np.ndarray, boxes: Sequence[Box], rounds: int = 12) -> np.ndarr
 
 def _spread(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> tuple[np.ndarray, bool]:
     """Push every two overlapping boxes apart along the axis where they overlap least, all
-    pairs at once; and whether none overlap any more."""
+    pairs at once; and whether none overlap any more.
+
+    Only pairs near each other are weighed in a pass; which pairs are near is worked out
+    every _RECHECK passes, with a margin, and once more over all pairs before saying done.
+    """
     half = np.array([b.half for b in boxes])
     up = np.array([b.up for b in boxes])
     down = np.array([b.down for b in boxes])
-    n = len(boxes)
-    upper = np.triu(np.ones((n, n), dtype=bool), 1)
-    for _ in range(passes):
+    # Near: within the largest box's size, about as far as a box moves in _RECHECK passes.
+    margin = 2 * max((max(b.half, b.up + b.down) for b in boxes), default=0.0)
+    near = (np.zeros(0, dtype=int), np.zeros(0, dtype=int))
+    for step in range(passes):
+        if step % _RECHECK == 0:
+            near = _pairs(xy, half, up, down, margin)
+        i, j, dx, dy = _overlaps(xy, half, up, down, near)
+        if len(i) == 0:
+            near = _pairs(xy, half, up, down, 0.0)  # every pair, before saying done
+            i, j, dx, dy = _overlaps(xy, half, up, down, near)
+            if len(i) == 0:
+                return xy, True
         x, y = xy[:, 0], xy[:, 1]
-        dx = np.minimum.outer(x + half, x + half) - np.maximum.outer(x - half, x - half) + _GAP
-        dy = np.minimum.outer(y + down, y + down) - np.maximum.outer(y - up, y - up) + _GAP
-        # Done when no two boxes come nearer than half the gap (pushing for the full gap
-        # makes neighbours chase each other without end).
-        clash = (dx > _GAP / 2) & (dy > _GAP / 2) & upper
-        if not clash.any():
-            return xy, True
-        i, j = np.nonzero(clash)
-        along_x = dx[i, j] < dy[i, j] * _X_BIAS
+        along_x = dx < dy * _X_BIAS
         # ties (two nodes at one spot) part along the pair's order, the same in every run
         sx = np.where(x[j] >= x[i], 1.0, -1.0)
         sy = np.where(y[j] >= y[i], 1.0, -1.0)
         push = np.zeros_like(xy)
-        amount_x = np.where(along_x, dx[i, j] / 2 * sx, 0.0)
-        amount_y = np.where(along_x, 0.0, dy[i, j] / 2 * sy)
+        amount_x = np.where(along_x, dx / 2 * sx, 0.0)
+        amount_y = np.where(along_x, 0.0, dy / 2 * sy)
         np.add.at(push[:, 0], i, -amount_x)
         np.add.at(push[:, 0], j, amount_x)
         np.add.at(push[:, 1], i, -amount_y)
         np.add.at(push[:, 1], j, amount_y)
         xy = xy + push * 0.6  # less than the full push: many pairs push one node at once
+        if step % _CROWDED == _CROWDED - 1:  # pushing goes round in circles: make room
+            centre = xy.mean(axis=0)
+            xy = centre + (xy - centre) * 1.1
     return xy, False
+
+
+def _pairs(
+    xy: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray, margin: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i < j) of boxes that come within *margin* of overlapping."""
+    x, y = xy[:, 0], xy[:, 1]
+    dx = np.minimum.outer(x + half, x + half) - np.maximum.outer(x - half, x - half)
+    dy = np.minimum.outer(y + down, y + down) - np.maximum.outer(y - up, y - up)
+    close = (dx + _GAP + margin > _GAP / 2) & (dy + _GAP + margin > _GAP / 2)
+    i, j = np.nonzero(np.triu(close, 1))
+    return i, j
+
+
+def _overlaps(
+    xy: np.ndarray,
+    half: np.ndarray,
+    up: np.ndarray,
+    down: np.ndarray,
+    pairs: tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Of *pairs*, those whose boxes come nearer than half the gap, with how far they overlap
+    along x and y (the gap included). Pushing for the full gap would make neighbours chase
+    each other without end."""
+    i, j = pairs
+    x, y = xy[:, 0], xy[:, 1]
+    dx = np.minimum(x[i] + half[i], x[j] + half[j]) - np.maximum(x[i] - half[i], x[j] - half[j])
+    dy = np.minimum(y[i] + down[i], y[j] + down[j]) - np.maximum(y[i] - up[i], y[j] - up[j])
+    dx, dy = dx + _GAP, dy + _GAP
+    hit = (dx > _GAP / 2) & (dy > _GAP / 2)
+    return i[hit], j[hit], dx[hit], dy[hit]
 
 
 def map_positions(
