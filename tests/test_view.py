@@ -487,6 +487,33 @@ def _drawn(page: Page) -> dict[str, int]:
     return counts
 
 
+_LABELS_AND_ARROWS = """() => {
+    const v = window.octographView.network;
+    const nodes = Object.values(v.body.nodes);
+    return [nodes.filter((n) => n.options.label !== undefined).map((n) => n.id),
+            v.body.edges[v.body.edgeIndices[0]].options.arrows.to.enabled];
+}"""
+
+
+@pytest.mark.browser
+def test_a_big_graph_gets_labels_and_arrowheads_as_one_zooms_in(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Thresholds lowered so that a small graph counts as big: no labels, no arrowheads at
+    # the first zoom, where they would be specks; both come with the zoom.
+    monkeypatch.setattr("octograph.view.page.NODE_LABEL_LIMIT", 50)
+    monkeypatch.setattr("octograph.view.page.PHYSICS_NODE_LIMIT", 50)
+    log = _open(page, build_view(synthetic_graph(400, 800)).write(tmp_path / "big.html"))
+    assert page.evaluate("window.octographView.network.getScale()") < 0.35
+    assert page.evaluate(_LABELS_AND_ARROWS) == [[], False]
+    page.evaluate("window.octographView.focus('Entity 7')")
+    labelled, arrows = page.evaluate(_LABELS_AND_ARROWS)
+    assert f"{ENTITY}7" in labelled
+    assert 0 < len(labelled) < 400  # the nodes in view, not all of them
+    assert arrows is True
+    assert log.errors == []
+
+
 @pytest.mark.browser
 def test_page_draws_every_node_and_edge_offline(
     page: Page, view: GraphView, graph: nx.MultiDiGraph, tmp_path: Path

@@ -148,7 +148,8 @@ def vis_options(big: bool) -> dict[str, Any]:
             "scaling": {"label": {"drawThreshold": LABEL_SHOWN, "maxVisible": 18}},
         },
         "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            # On big graphs arrowheads come as one zooms in (view.js), like the labels.
+            "arrows": {"to": {"enabled": not big, "scaleFactor": 0.6}},
             "color": {"color": "#9aa0a6", "highlight": "#333333", "hover": "#333333"},
             "font": {"size": 11, "color": "#444444", "strokeWidth": 3, "align": "middle"},
             # Edge labels from zoom 1.1 on, past the first picture (fitted at zoom 1 at most).

@@ -222,6 +222,7 @@ octographData().then((data) => {
     selected = id;
     highlight(id);
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
+    arrowsForZoom();
     labelNodesInView();
     showNode(id);
   }
@@ -245,11 +246,23 @@ octographData().then((data) => {
     }
     if (changes.length) nodes.update(changes);
   }
+  // Big graphs open without arrowheads too: at the zoom that shows them whole these are
+  // specks under a pixel, and drawing 30,000 of them is a sixth of the first picture. They
+  // come back with the labels (render.py leaves them off).
+  const arrowsByZoom = !data.options.edges.arrows.to.enabled;
+  let arrows = !arrowsByZoom;
+  function arrowsForZoom() {
+    const wanted = network.getScale() >= 0.35;
+    if (!arrowsByZoom || wanted === arrows) return;
+    arrows = wanted;
+    network.setOptions({ edges: { arrows: { to: { enabled: wanted } } } });
+  }
   let labelTimer = null;
   function labelSoon() {
     clearTimeout(labelTimer);
-    labelTimer = setTimeout(labelNodesInView, 150);
+    labelTimer = setTimeout(() => { arrowsForZoom(); labelNodesInView(); }, 150);
   }
+  if (arrowsByZoom && !data.lazyNodeLabels) network.on("zoom", labelSoon);
   if (data.lazyNodeLabels) {
     network.on("zoom", labelSoon);
     network.on("dragEnd", labelSoon);
