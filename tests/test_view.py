@@ -478,7 +478,10 @@ def page(chromium: Browser) -> Iterator[Page]:
 def _open(page: Page, path: Path) -> PageLog:
     log = watch(page)
     page.goto(path.as_uri())
-    page.wait_for_function("document.body.dataset.ready === '1'", timeout=20_000)
+    # A selector, not wait_for_function: polling a string predicate evals it in the page,
+    # which the page's Content-Security-Policy forbids (it fails whenever the page is not
+    # ready at the first look, as a deflated one may not be).
+    page.locator("body[data-ready='1']").wait_for(state="attached", timeout=20_000)
     return log
 
 
@@ -660,7 +663,7 @@ def test_jupyter_iframe_draws_without_files(page: Page, view: GraphView) -> None
     log = watch(page)
     page.set_content(view._repr_html_())
     frame = page.frames[1]
-    frame.wait_for_function("document.body.dataset.ready === '1'", timeout=20_000)
+    frame.locator("body[data-ready='1']").wait_for(state="attached", timeout=20_000)
     counts = frame.evaluate("window.octographView.drawn()")
     assert counts == {"nodes": len(view.nodes), "edges": len(view.edges)}
     assert log.errors == []

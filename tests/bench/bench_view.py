@@ -118,7 +118,8 @@ def measure(
     devtools.send("Performance.enable")
     opened = time.perf_counter()
     page.goto(path.as_uri())
-    page.wait_for_function("document.body.dataset.ready === '1'", timeout=60_000, polling=10)
+    # A selector: polling a string predicate evals it, which the page's CSP forbids.
+    page.locator("body[data-ready='1']").wait_for(state="attached", timeout=60_000)
     drawn = time.perf_counter()
     metrics = {m["name"]: m["value"] for m in devtools.send("Performance.getMetrics")["metrics"]}
     counts = page.evaluate("window.octographView.drawn()")
