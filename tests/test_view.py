@@ -831,8 +831,12 @@ def test_the_map_toggle_switches_pictures_and_keeps_quotes(
 ) -> None:
     log = _open(page, report_pages["message-2"])
     before = _drawn(page)
+    assert page.get_attribute("#og-map", "aria-pressed") == "false"
     page.click("#og-map")
     assert page.get_attribute("body", "data-mode") == "map"
+    # A toggle keeps its name; pressed, it says the map is what is shown.
+    assert page.inner_text("#og-map") == "Message map"
+    assert page.get_attribute("#og-map", "aria-pressed") == "true"
     on_map = _drawn(page)
     assert 0 < on_map["nodes"] < before["nodes"]  # values and tensions are not on the map
     assert _overlapping_labels(page) == []
@@ -846,6 +850,7 @@ def test_the_map_toggle_switches_pictures_and_keeps_quotes(
     assert page.locator("#og-panel .og-quote").count() >= 1
     page.click("#og-map")
     assert _drawn(page) == before
+    assert page.get_attribute("#og-map", "aria-pressed") == "false"
     assert log.errors == []
 
 

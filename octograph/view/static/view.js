@@ -467,7 +467,7 @@ octographData().then((data) => {
     for (const input of categoryBox.querySelectorAll("input")) {
       input.parentElement.classList.toggle("og-absent", which === "map" && !onMapCategories.has(input.value));
     }
-    mapButton.textContent = which === "map" ? "Network" : "Message map";
+    // A toggle keeps its name; its pressed state says whether the map is shown.
     mapButton.setAttribute("aria-pressed", which === "map" ? "true" : "false");
     document.body.dataset.mode = which;
     fitView();
