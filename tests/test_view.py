@@ -534,7 +534,10 @@ def test_page_draws_every_node_and_edge_offline(
     assert page.evaluate("window.octographView.network.physics.physicsEnabled") is False
     assert page.inner_text("h1") == "Cybercrime report"
     legend = page.locator("#og-categories label").all_inner_texts()
-    assert [line.split()[0] for line in legend] == [c.name for c in view.categories]
+    # The legend names each category in words ("Key message", not "KeyMessage").
+    assert [line.rsplit(maxsplit=1)[0].strip() for line in legend] == [
+        c.title for c in view.categories
+    ]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "view.png"))
     assert log.errors == []
@@ -813,6 +816,38 @@ def test_no_two_labels_overlap_at_the_first_zoom(
     assert log.errors == []
 
 
+_LABEL_PIXELS = """() => { const v = window.octographView.network;
+    return Object.values(v.body.nodes).filter((n) => n.labelModule.visible())
+        .map((n) => n.labelModule.fontOptions.size * v.getScale()); }"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", ["full", "map"])
+def test_zooming_in_labels_stop_growing_at_the_most_visible_size(
+    page: Page, report_pages: dict[str, Path], name: str
+) -> None:
+    log = _open(page, report_pages[name])
+    first = sorted(page.evaluate(_LABEL_PIXELS))
+    most = page.evaluate("window.octographView.network.body.nodes["
+                         "window.octographView.network.body.nodeIndices[0]]"
+                         ".options.scaling.label.maxVisible")  # fmt: skip
+    box = page.locator("#og-network").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(24):  # as a reader zooms in with the wheel
+        page.mouse.wheel(0, -300)
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.octographView.network.getScale()") > 1.5
+    shown = page.evaluate(_LABEL_PIXELS)
+    assert shown
+    assert max(shown) <= most + 0.01
+    for _ in range(24):  # and back out: every label at its own size again
+        page.mouse.wheel(0, 300)
+    page.evaluate("window.octographView.place(document.body.dataset.mode)")
+    assert sorted(page.evaluate(_LABEL_PIXELS)) == pytest.approx(first)
+    assert log.errors == []
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("name", ["full", "map", "message-2"])
 def test_the_page_opens_at_rest(page: Page, report_pages: dict[str, Path], name: str) -> None:
@@ -867,6 +902,21 @@ def test_selecting_a_node_dims_the_rest_and_speaks_english(
     )
     assert opacity[chosen] == 1
     assert 0 < sum(1 for o in opacity.values() if o < 1) < len(opacity)
+    # The labels are drawn as pale as their nodes (vis-network's opacity leaves them be).
+    label_colour = page.evaluate(
+        """() => Object.fromEntries(Object.values(window.octographView.network.body.nodes)
+            .map((n) => [n.id, n.labelModule.fontOptions.color]))"""
+    )
+    for node, colour in label_colour.items():
+        assert colour.startswith("rgba(") == (opacity[node] < 1), (node, colour)
+    page.evaluate("window.octographView.highlight(null)")
+    assert not any(
+        c.startswith("rgba(")
+        for c in page.evaluate(
+            """() => Object.values(window.octographView.network.body.nodes)
+                .map((n) => n.labelModule.fontOptions.color)"""
+        )
+    )
     text = page.inner_text("#og-panel")
     assert "identifies the threat (3)" in text
     assert "Key message 2: interference with elections and disinformation identifies the " \

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,6 +17,7 @@ __all__ = [
     "category_color",
     "category_style",
     "family",
+    "title",
 ]
 
 DEFAULT_CATEGORY = "Other"
@@ -79,6 +81,23 @@ class Category:
     count: int
     shape: str = "dot"
     family: str = "other"
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            object.__setattr__(self, "title", title(self.name))
+
+
+def title(name: str) -> str:
+    """A category's name as words for people: its capitalised parts after the first in lower
+    case, acronyms and names already in words kept.
+
+    >>> title("KeyMessage"), title("Threat"), title("MISPEvent"), title("landmark_site")
+    ('Key message', 'Threat', 'MISPEvent', 'landmark site')
+    """
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name.replace("_", " ")).split()
+    rest = [w.lower() if re.fullmatch(r"[A-Z][a-z]+", w) else w for w in words[1:]]
+    return " ".join(words[:1] + rest) or name
 
 
 def family(name: str) -> str:

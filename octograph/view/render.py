@@ -143,7 +143,8 @@ def vis_options(big: bool) -> dict[str, Any]:
             "font": {"size": 14, "color": "#222222"},
             # A label is drawn in full once it is 8 px on screen (from 7 px vis fades it in):
             # the big labels of key messages and hubs at the first zoom, the others as one
-            # zooms in; and never over 18 px, so that zooming in does not blow the big ones up.
+            # zooms in; and never over 18 px, so that zooming in does not blow the big ones up
+            # (view.js caps the font as one zooms: vis's maxVisible only stops the fading).
             # arrange.LABEL_SHOWN is the same 8 px.
             "scaling": {"label": {"drawThreshold": LABEL_SHOWN, "maxVisible": 18}},
         },

@@ -23,7 +23,8 @@ octographData().then((data) => {
   data.nodes = data.nodes.map(
     ([id, label, c, size, degree, x, y, description, iri, font = data.map.font, mx = null,
       my = null]) => ({
-      id, label, category: data.categories[c].name, color: data.categories[c].color,
+      id, label, category: data.categories[c].name, kind: data.categories[c].title,
+      color: data.categories[c].color,
       shape: data.categories[c].shape, size, degree, x, y, description, iri: iri || id, font,
       mx, my,
     }));
@@ -128,7 +129,7 @@ octographData().then((data) => {
 
   function categoryLine(node) {
     const line = el("p", undefined, "og-category");
-    line.append(swatch(node.color, node.shape), el("span", node.category));
+    line.append(swatch(node.color, node.shape), el("span", node.kind));
     return line;
   }
 
@@ -141,11 +142,6 @@ octographData().then((data) => {
       words.splice(words.length - 1, 0, "the");
     }
     return words.join(" ");
-  }
-  // "KeyMessage" -> "Key message"
-  function readable(category) {
-    const words = category.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
-    return words.charAt(0).toUpperCase() + words.slice(1);
   }
   const HOW_SURE = {
     may: "the report says this may be so", likely: "the report says this is likely",
@@ -174,7 +170,7 @@ octographData().then((data) => {
     const out = [];
     for (const [key, list] of groups) {
       const head = list[0].from === id && key.startsWith("out") ? phrase(list[0])
-        : readable(byId.get(list[0].from).category) + " " + phrase(list[0]) + " this";
+        : byId.get(list[0].from).kind + " " + phrase(list[0]) + " this";
       out.push(el("h3", head + " (" + list.length + ")"));
       const items = el("ul", undefined, "og-links");
       for (const e of list) {
@@ -224,6 +220,7 @@ octographData().then((data) => {
     network.focus(id, { scale: Math.max(network.getScale(), 1.0), animation: false });
     arrowsForZoom();
     labelNodesInView();
+    capLabels();
     showNode(id);
   }
 
@@ -245,6 +242,7 @@ octographData().then((data) => {
       changes.push({ id: n.id, label: n.label });
     }
     if (changes.length) nodes.update(changes);
+    capLabels();
   }
   // Big graphs open without arrowheads too: at the zoom that shows them whole these are
   // specks under a pixel, and drawing 30,000 of them is a sixth of the first picture. They
@@ -257,6 +255,27 @@ octographData().then((data) => {
     arrows = wanted;
     network.setOptions({ edges: { arrows: { to: { enabled: wanted } } } });
   }
+  // Labels grow with the zoom up to maxVisible pixels on screen, then keep that size (vis's
+  // own maxVisible only stops the fading, not the growing): zoomed in, the big labels of key
+  // messages would otherwise cover the small ones that have just appeared.
+  const maxVisible = data.options.nodes.scaling.label.maxVisible;
+  const fontShown = new Map();
+  function baseFont(n) {
+    if (mode !== "map" || n.mx === null) return n.font;
+    return n.category === "KeyMessage" ? data.map.bigFont : data.map.font;
+  }
+  function capLabels() {
+    const most = maxVisible / network.getScale();
+    const changes = [];
+    for (const n of data.lazyNodeLabels ? [...labelled].map((id) => byId.get(id)) : data.nodes) {
+      const size = Math.min(baseFont(n), most);
+      if (fontShown.get(n.id) === size) continue;
+      fontShown.set(n.id, size);
+      changes.push({ id: n.id, font: { size } });
+    }
+    if (changes.length) nodes.update(changes);
+  }
+  network.on("zoom", capLabels);
   let labelTimer = null;
   function labelSoon() {
     clearTimeout(labelTimer);
@@ -341,7 +360,7 @@ octographData().then((data) => {
 
   const categoryBox = document.getElementById("og-categories");
   for (const c of data.categories) {
-    checkbox(categoryBox, c.name, c.name, c.count, categoryOn, c, "");
+    checkbox(categoryBox, c.name, c.title, c.count, categoryOn, c, "");
   }
   // Links grouped by the kind of thing they start from, each group folded: forty relations
   // in one list would push the rest of the legend off the first screen.
@@ -416,6 +435,12 @@ octographData().then((data) => {
   });
 
   // -- neighbourhood: hover or select a node to see what it touches ---------------------
+  const nodeFont = data.options.nodes.font;
+  const edgeFont = data.options.edges.font;
+  function paled(hex, alpha) {
+    const channel = (i) => parseInt(hex.slice(i, i + 2), 16);
+    return `rgba(${channel(1)}, ${channel(3)}, ${channel(5)}, ${alpha})`;
+  }
   const dimmed = new Set();
   function highlight(id) {
     const near = new Set();
@@ -429,13 +454,17 @@ octographData().then((data) => {
       const dim = id !== null && !near.has(n.id);
       if (dim !== dimmed.has(n.id)) {
         if (dim) dimmed.add(n.id); else dimmed.delete(n.id);
-        nodeChanges.push({ id: n.id, opacity: dim ? 0.15 : 1 });
+        // vis-network's opacity leaves the label as it was: a dimmed node's label is paled
+        // with it, or the eye still goes to the words.
+        nodeChanges.push({ id: n.id, opacity: dim ? 0.15 : 1,
+          font: { color: dim ? paled(nodeFont.color, 0.2) : nodeFont.color } });
       }
     }
     const edgeChanges = [];
     for (const e of data.edges) {
       const dim = id !== null && e.from !== id && e.to !== id;
-      edgeChanges.push({ id: e.id, color: { opacity: dim ? 0.1 : 1 } });
+      edgeChanges.push({ id: e.id, color: { opacity: dim ? 0.1 : 1 },
+        font: { color: dim ? paled(edgeFont.color, 0.15) : edgeFont.color } });
     }
     nodes.update(nodeChanges);
     edges.update(edgeChanges);
@@ -461,6 +490,7 @@ octographData().then((data) => {
       font: { size: !onMap(n) ? n.font : n.category === "KeyMessage" ? data.map.bigFont
         : data.map.font },
     })));
+    fontShown.clear();  // every label back at its own size, capped again by fitView
     nodeHidden.forEach((_, k) => nodeHidden.set(k, null));  // recompute every node
     applyFilters();
     // The legend greys out the categories the map does not draw (values, events...).
@@ -507,6 +537,7 @@ octographData().then((data) => {
       height / (bottom - top || 1)));
     network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale,
       animation: false });
+    capLabels();
   }
 
   // -- first drawing ----------------------------------------------------------------------
