@@ -259,7 +259,7 @@ octographData().then((data) => {
   // own maxVisible only stops the fading, not the growing): zoomed in, the big labels of key
   // messages would otherwise cover the small ones that have just appeared.
   const maxVisible = data.options.nodes.scaling.label.maxVisible;
-  const fontShown = new Map();
+  const fontShown = new Map();  // the capped ones; the others show their own size
   function baseFont(n) {
     if (mode !== "map" || n.mx === null) return n.font;
     return n.category === "KeyMessage" ? data.map.bigFont : data.map.font;
@@ -269,7 +269,7 @@ octographData().then((data) => {
     const changes = [];
     for (const n of data.lazyNodeLabels ? [...labelled].map((id) => byId.get(id)) : data.nodes) {
       const size = Math.min(baseFont(n), most);
-      if (fontShown.get(n.id) === size) continue;
+      if ((fontShown.has(n.id) ? fontShown.get(n.id) : baseFont(n)) === size) continue;
       fontShown.set(n.id, size);
       changes.push({ id: n.id, font: { size } });
     }
