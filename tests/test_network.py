@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
 
 import networkx as nx
 import pytest
@@ -64,6 +67,39 @@ def test_options_select_categories_messages_focus_and_passages(kg: KnowledgeGrap
     assert not any(d["category"] == "KeyMessage" for _, d in near.nodes(data=True))
     with_passages = to_networkx(kg, passages=True)
     assert with_passages.has_edge(KG + "octopus-2019/passage/27", KG + "lanzarote-convention")
+
+
+_VIEWS_TWICE = """
+import hashlib, sys
+import octograph
+from octograph.view.network import to_networkx
+from octograph.view.page import build_view
+kg = octograph.load()
+for options in ({"focus": "Budapest Convention", "depth": 1},
+                {"focus": "Budapest Convention", "depth": 2},
+                {"message": 2}, {"categories": ["Threat", "Remedy"]}):
+    graph = to_networkx(kg, **options)
+    page = build_view(graph).to_html().encode()
+    print(options, list(graph)[:3], hashlib.sha256(page).hexdigest())
+"""
+
+
+def test_the_same_view_is_drawn_whatever_the_string_hashing() -> None:
+    """Python orders sets of strings by a hash salted per process: a neighbourhood once took
+    its nodes' order from such a set, and the picture changed from one run to the next (one
+    run's labels all readable, the next's only the big ones)."""
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _VIEWS_TWICE],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    ]
+    assert runs[0].count("\n") == 4
+    assert runs[0] == runs[1] == runs[2]
 
 
 def test_unknown_category_and_focus_are_named(kg: KnowledgeGraph) -> None:

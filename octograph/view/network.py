@@ -199,8 +199,15 @@ def _around(kg: KnowledgeGraph, graph: nx.MultiDiGraph, focus: str, depth: int) 
     center = resolve_param(kg, focus)
     if not isinstance(center, ox.NamedNode) or center.value not in graph:
         raise NotFoundError(f"{focus!r} is not a node of the graph view")
-    near = nx.ego_graph(graph.to_undirected(as_view=True), center.value, radius=depth)
-    return nx.MultiDiGraph(graph.subgraph(near.nodes))
+    near = set(nx.ego_graph(graph.to_undirected(as_view=True), center.value, radius=depth))
+    # Built in the whole graph's order: a subgraph view iterates its set of nodes, whose order
+    # changes with the interpreter's string hashing, and the picture with it.
+    part = nx.MultiDiGraph(**graph.graph)
+    part.add_nodes_from((n, a) for n, a in graph.nodes(data=True) if n in near)
+    part.add_edges_from(
+        (u, v, k, a) for u, v, k, a in graph.edges(keys=True, data=True) if u in near and v in near
+    )
+    return part
 
 
 def _nodes(kg: KnowledgeGraph, lang: str) -> dict[str, dict[str, str]]:
