@@ -52,6 +52,9 @@ _GAP = 8.0  # canvas units kept free between two boxes
 _CROWDED = 100
 _RECHECK = 10  # passes between two lookups of which boxes are near each other
 _FORCE_PAIRS = 300 * 150**2  # pair weighings the force layout may make (see _start)
+# Graphs up to this size are laid out from several seeds, the largest picture kept (a few
+# hundredths of a second each at this size).
+_TRIES, _TRIES_NODE_LIMIT = 4, 40
 # Labels are wide and short, so pushing along y is cheap and would stack the picture into a
 # tall column; preferring x up to this ratio keeps it about as wide as a screen.
 _X_BIAS = 1.8
@@ -91,20 +94,31 @@ def force_positions(
 ) -> tuple[dict[str, tuple[float, float]], int]:
     """ForceAtlas2 (seeded, so the same graph gives the same picture), spread apart until no
     two boxes overlap, then drawn in as far as that allows; with the first of the *choices*
-    of boxes whose small labels show at the first zoom (else the last), and its index."""
+    of boxes whose small labels show at the first zoom (else the last), and its index.
+
+    A small graph is laid out from _TRIES seeds and the picture drawn largest is kept: one
+    seed's picture of a 17-node neighbourhood can come out twice as tall as another's, too
+    big on a screen for its small labels.
+    """
     names = sorted(graph)
     if not names:
         return {}, 0
-    start = _start(graph, choices[0], seed)
+    tries = _TRIES if len(names) <= _TRIES_NODE_LIMIT else 1
+    starts = [_start(graph, choices[0], seed + k) for k in range(tries)]
     for index, boxes in enumerate(choices):
         listed = [boxes[n] for n in names]
         if index < len(choices) - 1 and not _may_show_small_labels(listed):
             continue  # even packed without a gap, the picture would be too big for them
-        xy = _compact(_spread(start, listed)[0], listed)
-        positions = {
-            n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in zip(names, xy, strict=True)
-        }
-        if small_labels_show(positions, boxes) or index == len(choices) - 1:
+        pictures = []
+        for start in starts:
+            xy = _compact(_spread(start, listed)[0], listed)
+            positions = {
+                n: (round(float(x), 1), round(float(y), 1))
+                for n, (x, y) in zip(names, xy, strict=True)
+            }
+            pictures.append((first_zoom(positions, boxes), positions))
+        zoom, positions = max(pictures, key=lambda p: p[0])  # the first of equals
+        if zoom * SMALL_FONT >= LABEL_SHOWN or index == len(choices) - 1:
             return positions, index
     raise ValueError("force_positions needs a choice of boxes")
 
