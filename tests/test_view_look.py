@@ -233,6 +233,44 @@ ex:keeper ex:feeds ex:leo .
     assert "<title>octograph — zoo.ttl</title>" in text  # not "the report's graph"
 
 
+def test_any_rdf_is_named_by_the_usual_properties(tmp_path: Path) -> None:
+    data = tmp_path / "people.ttl"
+    data.write_text(
+        """@prefix ex: <https://example.org/p#> .
+@prefix foaf: <http://xmlns.com/foaf/0.1/> .
+@prefix schema: <https://schema.org/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+ex:ada a foaf:Person ; foaf:name "Ada Lovelace" ; schema:description "Wrote the first program."@en ;
+    foaf:knows ex:charles .
+ex:charles a schema:Person ; schema:name "Charles Babbage" ; foaf:name "C. Babbage" ;
+    schema:author ex:engine .
+ex:engine a ex:Machine ; dct:title "Analytical Engine"@en, "Machine analytique"@fr ;
+    rdfs:comment "Never built." .
+ex:notes a ex:Document ; rdfs:label "Notes"@en ; skos:prefLabel "Note G"@en ; ex:on ex:engine .
+ex:loom a ex:Machine ; skos:definition "Woven by cards." ; ex:inspired ex:engine .
+""",
+        encoding="utf-8",
+    )
+    kg = load([data])
+    p = "https://example.org/p#"
+    labels = dict(kg.to_networkx().nodes(data="label"))
+    assert labels == {
+        f"{p}ada": "Ada Lovelace",  # foaf:name
+        f"{p}charles": "C. Babbage",  # foaf:name before schema:name
+        f"{p}engine": "Analytical Engine",  # dcterms:title, in English
+        f"{p}notes": "Note G",  # skos:prefLabel before rdfs:label
+        f"{p}loom": "loom",  # no name: the IRI's local name
+    }
+    described = dict(kg.to_networkx().nodes(data="description"))
+    assert described[f"{p}ada"] == "Wrote the first program."
+    assert described[f"{p}engine"] == "Never built."
+    assert described[f"{p}loom"] == "Woven by cards."  # described though unnamed
+    french = dict(kg.to_networkx(lang="fr").nodes(data="label"))
+    assert french[f"{p}engine"] == "Machine analytique"
+
+
 def test_view_layout_map_opens_on_the_map(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
