@@ -828,6 +828,31 @@ def test_no_two_labels_overlap_at_the_first_zoom(
     assert log.errors == []
 
 
+@pytest.mark.browser
+def test_a_crowded_graph_keeps_its_hubs_readable(page: Page, tmp_path: Path) -> None:
+    """The five incident taxonomies as SKOS: 368 nodes. With room kept for every label at the
+    usual sizes, the picture fitted a screen at zoom 0.09, where no label at all was drawn."""
+    from conftest import REPO
+
+    from octograph import load
+    from octograph.view.arrange import READABLE
+
+    graph = load([REPO / "data" / "taxonomies"]).to_networkx()
+    schemes = [n for n, c in graph.nodes(data="category") if c == "ConceptScheme"]
+    assert len(schemes) == 5
+    log = _open(page, build_view(graph).write(tmp_path / "taxonomies.html"))
+    assert _overlapping_labels(page) == []
+    drawn = page.evaluate(
+        """() => { const v = window.octographView.network;
+            return Object.fromEntries(Object.values(v.body.nodes)
+                .filter((n) => n.labelModule.visible())
+                .map((n) => [n.id, n.labelModule.fontOptions.size * v.getScale()])); }"""
+    )
+    for scheme in schemes:  # each taxonomy's own node is a hub, labelled and readable
+        assert drawn.get(scheme, 0) >= READABLE, scheme
+    assert log.errors == []
+
+
 _LABEL_PIXELS = """() => { const v = window.octographView.network;
     return Object.values(v.body.nodes).filter((n) => n.labelModule.visible())
         .map((n) => n.labelModule.fontOptions.size * v.getScale()); }"""

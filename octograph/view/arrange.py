@@ -18,9 +18,12 @@ import numpy as np
 __all__ = [
     "ARRANGE_NODE_LIMIT",
     "BIG_FONT",
+    "CROWDED_FONT",
+    "CROWDED_HUBS",
     "LABEL_SHOWN",
     "MAP_COLUMNS",
     "OVERVIEW_FONT",
+    "READABLE",
     "SCREEN",
     "SMALL_FONT",
     "Box",
@@ -41,6 +44,12 @@ ARRANGE_NODE_LIMIT = 600
 # zooms in).
 BIG_FONT, OVERVIEW_FONT, SMALL_FONT = 30, 40, 14
 LABEL_SHOWN = 8  # px on screen from which vis-network draws a label in full (render.py)
+# A crowded graph (a few hundred nodes) fitted to the screen with room for every label at
+# SMALL_FONT leaves even its big labels under LABEL_SHOWN: nothing readable at all. Then at
+# most CROWDED_HUBS hubs keep a big label, readable from READABLE px, and the others get a
+# CROWDED_FONT label with room kept in proportion, which shows from zoom 2 (368 SKOS
+# concepts: hub labels 4 px -> 12 px).
+READABLE, CROWDED_HUBS, CROWDED_FONT = 11, 12, 4
 SCREEN = (1100.0, 760.0)  # the picture's room on a 1280 x 800 screen, beside the legend
 _WRAP = 24  # characters per label line
 # Arial, which vis-network draws in, averages about 0.5 em a character in mixed text; 0.62

@@ -11,23 +11,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import networkx as nx
 
 from octograph.output import write_file
-from octograph.view.arrange import (
-    ARRANGE_NODE_LIMIT,
-    BIG_FONT,
-    OVERVIEW_FONT,
-    SMALL_FONT,
-    force_positions,
-    label_box,
-    map_positions,
-    small_labels_show,
-    wrap_label,
-)
-from octograph.view.layout import layout, local_name, node_size, smooth
+from octograph.view.arrange import BIG_FONT, SMALL_FONT
+from octograph.view.layout import local_name, node_size, smooth
 from octograph.view.pack import collector_paused, pack, trim
 from octograph.view.palette import (
     DEFAULT_CATEGORY,
@@ -37,6 +27,7 @@ from octograph.view.palette import (
     category_color,
     family,
 )
+from octograph.view.picture import MAP_NODE_SIZE, arrange
 from octograph.view.render import frame_html, page_html, vis_options
 
 __all__ = [
@@ -63,11 +54,6 @@ PHYSICS_NODE_LIMIT = 1000
 EDGE_LABEL_LIMIT = 3000
 NODE_LABEL_LIMIT = 2000
 
-
-MAP_NODE_SIZE = 12.0  # every node's radius on the message map
-# Always labelled, with the hubs. Labelling the threats and instruments too was tried: the
-# picture then fits the screen only at about 8 px a label, faded and unreadable.
-_ALWAYS = frozenset({"KeyMessage"})
 
 # The heading of a group of links in the legend, by the family of the nodes they start from.
 _FROM = {
@@ -326,7 +312,7 @@ def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category], int]:
     style = {c.name: c for c in found}
     size = {n: node_size(degree[n], max_degree) for n in node_ids}
     label = {n: str(attrs[n].get("label") or local_name(n)) for n in node_ids}
-    positions, font, mapped, map_font = _arrange(
+    positions, font, mapped, map_font = arrange(
         graph, node_ids, category, degree, size, label, found
     )
     nodes: list[VisNode] = []
@@ -353,74 +339,6 @@ def _nodes(graph: nx.MultiDiGraph) -> tuple[list[VisNode], list[Category], int]:
             }
         )
     return nodes, found, map_font
-
-
-def _fonts(
-    nodes: list[str], category: Mapping[str, str], degree: Mapping[str, int], big: int
-) -> dict[str, int]:
-    """Key messages and hubs (the most connected twelfth, at least five) get a *big* label,
-    readable when the whole graph is on screen; the others' labels come as one zooms in."""
-    hubs = set(sorted(nodes, key=lambda n: (-degree[n], n))[: max(5, len(nodes) // 12)])
-    return {
-        n: big if category[n] in _ALWAYS or (n in hubs and degree[n] > 2) else SMALL_FONT
-        for n in nodes
-    }
-
-
-class _Arranged(NamedTuple):
-    """Where the nodes are and how big their labels, in the network and on the map."""
-
-    positions: dict[str, tuple[float, float]]
-    font: dict[str, int]
-    mapped: dict[str, tuple[float, float]]  # only where the graph has key messages
-    map_font: int  # of the key messages' labels on the map
-
-
-def _arrange(
-    graph: nx.MultiDiGraph,
-    nodes: list[str],
-    category: Mapping[str, str],
-    degree: Mapping[str, int],
-    size: Mapping[str, float],
-    label: Mapping[str, str],
-    found: list[Category],
-) -> _Arranged:
-    """Settled positions and the labels' sizes: the big labels are OVERVIEW_FONT in a picture
-    that shows only them at its first zoom, BIG_FONT where every label shows."""
-    fonts = [_fonts(nodes, category, degree, big) for big in (BIG_FONT, OVERVIEW_FONT)]
-    if len(nodes) > ARRANGE_NODE_LIMIT:
-        return _Arranged(layout(nodes, category, degree, [c.name for c in found]), fonts[0], {},
-                         BIG_FONT)  # fmt: skip
-    simple = nx.Graph()
-    simple.add_nodes_from(nodes)
-    simple.add_edges_from(sorted((str(u), str(v)) for u, v in graph.edges() if u != v))
-    boxes = [{n: label_box(wrap_label(label[n]), f[n], size[n]) for n in nodes} for f in fonts]
-    positions, chosen = force_positions(simple, boxes)
-    if "KeyMessage" not in category.values():
-        return _Arranged(positions, fonts[chosen], {}, BIG_FONT)
-    # On the map every node has one size and only key messages a big label (view.js
-    # switches to these when the map is shown).
-    order = sorted(nodes, key=lambda n: (_natural(label[n]), n))
-    for big in (BIG_FONT, OVERVIEW_FONT):
-        map_boxes = {
-            n: label_box(
-                wrap_label(label[n]),
-                big if category[n] == "KeyMessage" else SMALL_FONT,
-                MAP_NODE_SIZE,
-            )
-            for n in nodes
-        }
-        mapped = map_positions(simple, category, map_boxes, order)
-        if small_labels_show(mapped, map_boxes):
-            break
-    return _Arranged(positions, fonts[chosen], mapped, big)
-
-
-def _natural(text: str) -> list[Any]:
-    """Sort key that puts "Key message 2" before "Key message 10"."""
-    import re
-
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t.lower()) for t in re.split(r"(\d+)", text)]
 
 
 def _edges(graph: nx.MultiDiGraph) -> tuple[list[VisEdge], list[Predicate]]:
