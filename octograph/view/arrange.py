@@ -65,7 +65,10 @@ _FORCE_PAIRS = 300 * 150**2  # pair weighings the force layout may make (see _st
 # hundredths of a second each at this size).
 _TRIES, _TRIES_NODE_LIMIT = 4, 40
 # Labels are wide and short, so pushing along y is cheap and would stack the picture into a
-# tall column; preferring x up to this ratio keeps it about as wide as a screen.
+# tall column; preferring x up to this ratio keeps it about as wide as a screen. Two boxes
+# prefer x only as far as they are wider than tall: bare nodes preferring it spread a
+# crowded graph into a band five times wider than high (590 random nodes: hub labels 5.6 px
+# instead of 13.3 at the first zoom).
 _X_BIAS = 1.8
 _SCREEN_RATIO = 1.45
 # The map's columns, left to right: what a message identifies, proposes, who acts, on what.
@@ -235,7 +238,9 @@ def _spread(xy: np.ndarray, boxes: Sequence[Box], passes: int = 2000) -> tuple[n
             if len(i) == 0:
                 return xy, True
         x, y = xy[:, 0], xy[:, 1]
-        along_x = dx < dy * _X_BIAS
+        # wide boxes (labels) prefer x, up to _X_BIAS; square ones (bare nodes) do not
+        shape = (half[i] + half[j]) * 2 / (up[i] + down[i] + up[j] + down[j])
+        along_x = dx < dy * np.clip(shape, 1.0, _X_BIAS)
         # ties (two nodes at one spot) part along the pair's order, the same in every run
         sx = np.where(x[j] >= x[i], 1.0, -1.0)
         sy = np.where(y[j] >= y[i], 1.0, -1.0)
