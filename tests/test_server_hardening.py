@@ -176,6 +176,27 @@ def _busy_worker(server: psutil.Process) -> psutil.Process:
     raise AssertionError("no worker got busy")
 
 
+def test_a_worker_that_ends_before_taking_a_query_passes_it_on() -> None:
+    """Killed while idle, a worker can still look alive for a moment: the query sent to it
+    then is not lost but taken by its successor. (Stopped first, the worker cannot read the
+    query before it is killed, which makes the moment as long as the test needs.)"""
+    with (
+        served("--timeout", "30", "--workers", "1") as (url, server),
+        httpx.Client(base_url=url, timeout=60) as c,
+        ThreadPoolExecutor(1) as pool,
+    ):
+        assert c.post("/sparql", data={"query": "ASK {}"}).status_code == 200
+        (worker,) = server.children()
+        worker.send_signal(signal.SIGSTOP)
+        asked = pool.submit(c.post, "/sparql", data={"query": "ASK { ?s ?p ?o }"},
+                            headers={"Accept": "application/sparql-results+json"})  # fmt: skip
+        time.sleep(0.5)  # the query is in the stopped worker's socket
+        worker.send_signal(signal.SIGKILL)
+        r = asked.result(timeout=30)
+        assert r.status_code == 200, r.text
+        assert r.json()["boolean"] is True
+
+
 def test_a_worker_killed_mid_query_fails_that_request_only() -> None:
     with (
         served("--timeout", "30", "--workers", "2") as (url, server),

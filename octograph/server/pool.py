@@ -108,6 +108,11 @@ def _recv_all(sock: socket.socket, size: int) -> bytes | None:
     return bytes(buf)
 
 
+# A worker sends this byte when it has read a task, before it runs it: a worker that ends
+# without sending it never had the task, which can go to another worker.
+_TAKEN = b"\x01"
+
+
 def _frame(payload: object) -> bytes:
     data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
     return _HEADER.pack(len(data)) + data
@@ -156,6 +161,7 @@ def _serve(
         request = _read_frame(conn)
         if request is None:
             return
+        conn.sendall(_TAKEN)  # the server may now count the task as this worker's
         name, args = pickle.loads(request)
         reply: tuple[Any, ...]
         try:
@@ -344,20 +350,24 @@ class WorkerPool:
         """
         frame = _frame((task, args))
         key = hash(frame)
-        worker = await self._acquire(key, timeout)
         loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        stopped = QueryTimeoutError(
+            f"the query was stopped after {timeout:g} s, the time limit of this server"
+        )
+        try:
+            worker = await self._handed(frame, key, deadline)
+        except TimeoutError:
+            raise stopped from None
         aside = loop.call_later(self._long_after, self._move_aside, worker)
         start = loop.time()
         try:
-            async with asyncio.timeout(timeout):
-                await loop.sock_sendall(worker.sock, frame)
+            async with asyncio.timeout_at(deadline):
                 reply = await _read_reply(loop, worker.sock)
         except TimeoutError:
             self._learn(key, timeout)
             self._end(worker)
-            raise QueryTimeoutError(
-                f"the query was stopped after {timeout:g} s, the time limit of this server"
-            ) from None
+            raise stopped from None
         except OSError as e:
             reason = await self._why_lost(worker)
             self._end(worker)
@@ -380,6 +390,26 @@ class WorkerPool:
         if reply[0] == "memory":
             raise WorkerLostError(self._out_of_memory())
         raise WorkerLostError(f"the query worker failed: {reply[1]}")
+
+    async def _handed(self, frame: bytes, key: int, deadline: float) -> _Worker:
+        """A worker that has taken the task *frame*. One that ends before taking it (killed
+        while idle, after _acquire looked and before the task reached it) is replaced, and
+        the task goes to the next: it never ran, so nothing is run twice."""
+        loop = asyncio.get_running_loop()
+        while True:
+            worker = await self._acquire(key, deadline - loop.time())
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await loop.sock_sendall(worker.sock, frame)
+                    taken = await loop.sock_recv(worker.sock, 1) == _TAKEN
+            except OSError:
+                taken = False
+            except BaseException:  # out of time (TimeoutError) or cancelled
+                self._end(worker)
+                raise
+            if taken:
+                return worker
+            self._end(worker)
 
     def _out_of_memory(self) -> str:
         mb = (self._memory or 0) // (1024 * 1024)
