@@ -48,7 +48,7 @@ LABEL_SHOWN = 8  # px on screen from which vis-network draws a label in full (re
 # SMALL_FONT leaves even its big labels under LABEL_SHOWN: nothing readable at all. Then at
 # most CROWDED_HUBS hubs keep a big label, readable from READABLE px, and the others get a
 # CROWDED_FONT label with room kept in proportion, which shows from zoom 2 (368 SKOS
-# concepts: hub labels 4 px -> 12 px).
+# concepts: hub labels 4 px -> 14 px).
 READABLE, CROWDED_HUBS, CROWDED_FONT = 11, 12, 4
 SCREEN = (1100.0, 760.0)  # the picture's room on a 1280 x 800 screen, beside the legend
 _WRAP = 24  # characters per label line
@@ -137,7 +137,8 @@ def force_positions(
 
 def _start(graph: nx.Graph, boxes: Mapping[str, Box], seed: int) -> np.ndarray:
     """ForceAtlas2's positions, in sorted node order, the long axis across the screen and
-    scaled so that an average edge is about three small labels long."""
+    scaled so that an average edge is about three small labels long, and the picture at least
+    as big as its boxes laid edge to edge."""
     sizes = {n: boxes[n].half for n in graph}
     # Each iteration weighs every pair: 300 for the report's 128 nodes, fewer past that, so
     # that a 600-node graph is laid out in about the same time (and still settles).
@@ -154,7 +155,17 @@ def _start(graph: nx.Graph, boxes: Mapping[str, Box], seed: int) -> np.ndarray:
     # Labels are wide, so the width gets more room than the height before boxes are pushed.
     lengths = [math.dist(raw[u], raw[v]) for u, v in graph.edges() if u != v]
     mean = sum(lengths) / len(lengths) if lengths else 1.0
-    return np.asarray(xy * np.array([1.6, 1.0]) * (160.0 / mean if mean > 0 else 1.0))
+    xy = np.asarray(xy * np.array([1.6, 1.0]) * (160.0 / mean if mean > 0 else 1.0))
+    # Never denser than the boxes could be packed: pushed apart all at once, a hundred boxes on
+    # one spot fly far past where they would fit (the incident taxonomies' first zoom: 0.30
+    # from a start that dense, 0.36 from one given the room).
+    listed = [boxes[n] for n in sorted(graph)]
+    need = sum((2 * b.half + _GAP) * (b.up + b.down + _GAP) for b in listed)
+    width, height = _extent(xy, listed)
+    if 0 < width * height < need:
+        centre = xy.mean(axis=0)
+        xy = centre + (xy - centre) * math.sqrt(need / (width * height))
+    return xy
 
 
 def _may_show_small_labels(boxes: Sequence[Box]) -> bool:
