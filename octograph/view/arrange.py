@@ -160,7 +160,7 @@ def _start(graph: nx.Graph, boxes: Mapping[str, Box], seed: int) -> np.ndarray:
     # one spot fly far past where they would fit (the incident taxonomies' first zoom: 0.30
     # from a start that dense, 0.36 from one given the room).
     listed = [boxes[n] for n in sorted(graph)]
-    need = sum((2 * b.half + _GAP) * (b.up + b.down + _GAP) for b in listed)
+    need = _area(listed)
     width, height = _extent(xy, listed)
     if 0 < width * height < need:
         centre = xy.mean(axis=0)
@@ -172,8 +172,14 @@ def _may_show_small_labels(boxes: Sequence[Box]) -> bool:
     """Whether the small labels could show at the first zoom at all: if the boxes, laid
     edge to edge with no hole, already need more room than SCREEN at the zoom that draws
     them, no layout can."""
-    area = sum((2 * b.half + _GAP) * (b.up + b.down + _GAP) for b in boxes)
-    return min(1.0, 0.96 * math.sqrt(SCREEN[0] * SCREEN[1] / area)) * SMALL_FONT >= LABEL_SHOWN
+    return (
+        min(1.0, 0.96 * math.sqrt(SCREEN[0] * SCREEN[1] / _area(boxes))) * SMALL_FONT >= LABEL_SHOWN
+    )
+
+
+def _area(boxes: Sequence[Box]) -> float:
+    """The room the boxes take laid edge to edge, each with its gap."""
+    return sum((2 * b.half + _GAP) * (b.up + b.down + _GAP) for b in boxes)
 
 
 def first_zoom(positions: Mapping[str, tuple[float, float]], boxes: Mapping[str, Box]) -> float:
