@@ -487,8 +487,7 @@ octographData().then((data) => {
     nodes.update(data.nodes.map((n) => ({
       id: n.id, x: onMap(n) ? n.mx : n.x, y: onMap(n) ? n.my : n.y,
       size: onMap(n) ? data.map.size : n.size,
-      font: { size: !onMap(n) ? n.font : n.category === "KeyMessage" ? data.map.bigFont
-        : data.map.font },
+      font: { size: baseFont(n) },  // mode is already the new one
     })));
     fontShown.clear();  // every label back at its own size, capped again by fitView
     nodeHidden.forEach((_, k) => nodeHidden.set(k, null));  // recompute every node
