@@ -828,6 +828,12 @@ def test_no_two_labels_overlap_at_the_first_zoom(
     assert log.errors == []
 
 
+# Each drawn label's size on screen, in px, by node id.
+_LABEL_PIXELS = """() => { const v = window.octographView.network;
+    return Object.fromEntries(Object.values(v.body.nodes).filter((n) => n.labelModule.visible())
+        .map((n) => [n.id, n.labelModule.fontOptions.size * v.getScale()])); }"""
+
+
 @pytest.mark.browser
 def test_a_crowded_graph_keeps_its_hubs_readable(page: Page, tmp_path: Path) -> None:
     """The five incident taxonomies as SKOS: 368 nodes. With room kept for every label at the
@@ -842,20 +848,10 @@ def test_a_crowded_graph_keeps_its_hubs_readable(page: Page, tmp_path: Path) -> 
     assert len(schemes) == 5
     log = _open(page, build_view(graph).write(tmp_path / "taxonomies.html"))
     assert _overlapping_labels(page) == []
-    drawn = page.evaluate(
-        """() => { const v = window.octographView.network;
-            return Object.fromEntries(Object.values(v.body.nodes)
-                .filter((n) => n.labelModule.visible())
-                .map((n) => [n.id, n.labelModule.fontOptions.size * v.getScale()])); }"""
-    )
+    drawn = page.evaluate(_LABEL_PIXELS)
     for scheme in schemes:  # each taxonomy's own node is a hub, labelled and readable
         assert drawn.get(scheme, 0) >= READABLE, scheme
     assert log.errors == []
-
-
-_LABEL_PIXELS = """() => { const v = window.octographView.network;
-    return Object.values(v.body.nodes).filter((n) => n.labelModule.visible())
-        .map((n) => n.labelModule.fontOptions.size * v.getScale()); }"""
 
 
 @pytest.mark.browser
@@ -864,7 +860,7 @@ def test_zooming_in_labels_stop_growing_at_the_most_visible_size(
     page: Page, report_pages: dict[str, Path], name: str
 ) -> None:
     log = _open(page, report_pages[name])
-    first = sorted(page.evaluate(_LABEL_PIXELS))
+    first = sorted(page.evaluate(_LABEL_PIXELS).values())
     most = page.evaluate("window.octographView.network.body.nodes["
                          "window.octographView.network.body.nodeIndices[0]]"
                          ".options.scaling.label.maxVisible")  # fmt: skip
@@ -875,13 +871,13 @@ def test_zooming_in_labels_stop_growing_at_the_most_visible_size(
         page.mouse.wheel(0, -300)
     page.wait_for_timeout(300)
     assert page.evaluate("window.octographView.network.getScale()") > 1.5
-    shown = page.evaluate(_LABEL_PIXELS)
+    shown = page.evaluate(_LABEL_PIXELS).values()
     assert shown
     assert max(shown) <= most + 0.01
     for _ in range(24):  # and back out: every label at its own size again
         page.mouse.wheel(0, 300)
     page.evaluate("window.octographView.place(document.body.dataset.mode)")
-    assert sorted(page.evaluate(_LABEL_PIXELS)) == pytest.approx(first)
+    assert sorted(page.evaluate(_LABEL_PIXELS).values()) == pytest.approx(first)
     assert log.errors == []
 
 
